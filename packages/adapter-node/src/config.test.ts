@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseServeConfig, type ServeConfig } from './config.js';
+
+const CWD = '/srv/app';
+
+function parse(argv: string[], env: Record<string, string | undefined> = {}): ServeConfig {
+  const result = parseServeConfig(argv, env, CWD);
+  if (result === 'help') throw new Error('unexpected help');
+  return result;
+}
+
+describe('parseServeConfig', () => {
+  it('should default to 127.0.0.1:5000, ./data and no auth, with a warning', () => {
+    const config = parse([]);
+    expect(config).toMatchObject({ port: 5000, host: '127.0.0.1', dataDir: '/srv/app/data', auth: 'none' });
+    expect(config.warnings).toHaveLength(1);
+    expect(config.warnings[0]).toMatch(/^warning: .*anyone/);
+  });
+
+  it('should read PORT, HOST, WHARF_DATA and WHARF_AUTH', () => {
+    const config = parse([], { PORT: '6000', HOST: '0.0.0.0', WHARF_DATA: 'store', WHARF_AUTH: 'none' });
+    expect(config).toEqual({ port: 6000, host: '0.0.0.0', dataDir: '/srv/app/store', auth: 'none', warnings: [] });
+  });
+
+  it('should let flags override the environment, in both --flag value and --flag=value forms', () => {
+    const env = { PORT: '6000', HOST: '0.0.0.0', WHARF_DATA: '/env/data' };
+    const config = parse(['--port', '7000', '--host=::1', '--data', '/flag/data', '--auth=none'], env);
+    expect(config).toEqual({ port: 7000, host: '::1', dataDir: '/flag/data', auth: 'none', warnings: [] });
+  });
+
+  it('should treat empty environment variables as unset', () => {
+    expect(parse([], { PORT: '', HOST: '', WHARF_DATA: '' })).toMatchObject({ port: 5000, host: '127.0.0.1', dataDir: '/srv/app/data' });
+  });
+
+  it('should accept port 0 (random)', () => {
+    expect(parse(['--port', '0']).port).toBe(0);
+  });
+
+  it.each([['abc'], ['-1'], ['65536'], ['50.5'], ['']])('should reject the port %j', (port) => {
+    expect(() => parse(['--port', port])).toThrow(ConfigError);
+  });
+
+  it('should name the source of a bad value', () => {
+    expect(() => parse([], { PORT: 'http' })).toThrow(/^PORT: expected a port number/);
+    expect(() => parse(['--port', 'http'])).toThrow(/^--port: expected a port number/);
+  });
+
+  it('should reject auth modes other than none', () => {
+    expect(() => parse(['--auth', 'basic'])).toThrow(/--auth: unknown auth mode "basic"; this version supports: none/);
+    expect(() => parse([], { WHARF_AUTH: 'token' })).toThrow(/^WHARF_AUTH: unknown auth mode "token"/);
+  });
+
+  it('should reject unknown flags and stray arguments', () => {
+    expect(() => parse(['--prot', '5000'])).toThrow(ConfigError);
+    expect(() => parse(['extra'])).toThrow(ConfigError);
+    expect(() => parse(['--port'])).toThrow(ConfigError);
+  });
+
+  it('should answer help for --help and -h', () => {
+    expect(parseServeConfig(['--help'], {}, CWD)).toBe('help');
+    expect(parseServeConfig(['--port', '1', '-h'], {}, CWD)).toBe('help');
+  });
+});

@@ -1,0 +1,8 @@
+/**
+ * Serve a Wharf registry (or any fetch-style app) on Node.js.
+ * @module @wharf/adapter-node
+ */
+export { serve } from './serve.js';
+export type { FetchApp, ListenInfo, NodeRegistryServer, ServeOptions } from './serve.js';
+export { formatAccessLine } from './access-log.js';
+export type { AccessRecord } from './access-log.js';

@@ -1,0 +1,219 @@
+/**
+ * The programmatic registry API: everything the HTTP routes do, callable from the host's own
+ * code (a web page, a job, a test). The routes are a thin layer over this class, so both
+ * paths share validation, storage and events.
+ * @module
+ */
+import { BlobStore, type BlobInfo } from '../blobs/blob-store.js';
+import { RepositoryLinks } from '../blobs/repository-links.js';
+import { Uploads, type ChunkRange } from '../blobs/uploads.js';
+import type { UploadState } from '../blobs/upload-state.js';
+import type { Digest, DigestAlgorithm } from '../digest.js';
+import { RegistryError } from '../errors/registry-error.js';
+import type { RegistryHooks } from '../hooks.js';
+import { ManifestStore, type PutManifestResult, type Reference, type StoredManifest } from '../manifests/manifest-store.js';
+import { Referrers, type ReferrerDescriptor } from '../manifests/referrers.js';
+import { assertValidName, assertValidTag } from '../names.js';
+import type { StorageDriver } from '../storage/driver.js';
+import { listRepositories, page } from './catalog.js';
+import { emit } from './events.js';
+
+/** Who is acting; passed through to events. */
+export interface CallContext {
+  readonly principal?: unknown;
+}
+
+export interface RegistryApiOptions {
+  readonly storage: StorageDriver;
+  readonly hooks?: RegistryHooks;
+  readonly deletes?: boolean;
+}
+
+export class RegistryApi {
+  readonly blobs: BlobStore;
+  readonly links: RepositoryLinks;
+  readonly uploads: Uploads;
+  readonly manifests: ManifestStore;
+  readonly referrersIndex: Referrers;
+  readonly hooks: RegistryHooks;
+  readonly deletesEnabled: boolean;
+
+  constructor(readonly options: RegistryApiOptions) {
+    const driver = options.storage;
+    this.hooks = options.hooks ?? {};
+    this.deletesEnabled = options.deletes ?? true;
+    this.blobs = new BlobStore(driver);
+    this.links = new RepositoryLinks(driver);
+    this.uploads = new Uploads(driver, this.blobs, this.links);
+    this.referrersIndex = new Referrers(driver);
+    this.manifests = new ManifestStore(driver, this.blobs, this.links, this.referrersIndex);
+  }
+
+  // ---- blobs ----
+
+  /** A blob of a repository. @throws RegistryError BLOB_UNKNOWN */
+  async statBlob(name: string, digest: Digest): Promise<BlobInfo> {
+    assertValidName(name);
+    const info = (await this.links.has(name, digest)) ? await this.blobs.stat(digest) : null;
+    if (!info) throw blobUnknown(name, digest);
+    return info;
+  }
+
+  /** Stream a blob (or an inclusive byte range). @throws RegistryError BLOB_UNKNOWN */
+  async openBlob(name: string, digest: Digest, range?: { start: number; end: number }, ctx: CallContext = {}): Promise<ReadableStream<Uint8Array>> {
+    const info = await this.statBlob(name, digest);
+    const stream = await this.blobs.open(digest, range);
+    if (!range || range.start === 0) {
+      await emit(this.hooks, 'onPull', { kind: 'blob', repository: name, digest: digest.value, size: info.size, principal: ctx.principal, timestamp: new Date() });
+    }
+    return stream;
+  }
+
+  /** Upload a whole blob in one call. @throws RegistryError DIGEST_INVALID */
+  async putBlob(name: string, digest: Digest, body: ReadableStream<Uint8Array> | null, ctx: CallContext = {}): Promise<BlobInfo> {
+    assertValidName(name);
+    const info = await this.uploads.putMonolithic(name, digest, body);
+    await this.#pushedBlob(name, info, ctx);
+    return info;
+  }
+
+  /**
+   * Link a blob from another repository (or, with `from` null, from the store).
+   * @returns the blob, or `null` when it cannot be mounted (the caller starts an upload instead).
+   */
+  async mountBlob(name: string, digest: Digest, from: string | null, ctx: CallContext = {}): Promise<BlobInfo | null> {
+    assertValidName(name);
+    if (from !== null && !(await this.links.has(from, digest))) return null;
+    const info = await this.blobs.stat(digest);
+    if (!info) return null;
+    await this.links.link(name, digest);
+    await emit(this.hooks, 'onMount', { repository: name, from, digest: digest.value, size: info.size, principal: ctx.principal, timestamp: new Date() });
+    return info;
+  }
+
+  /** Remove a blob from a repository (the bytes stay until garbage collection). */
+  async deleteBlob(name: string, digest: Digest, ctx: CallContext = {}): Promise<void> {
+    assertValidName(name);
+    this.#assertDeletes();
+    if (!(await this.links.unlink(name, digest))) throw blobUnknown(name, digest);
+    await emit(this.hooks, 'onDelete', { kind: 'blob', repository: name, digest: digest.value, principal: ctx.principal, timestamp: new Date() });
+  }
+
+  // ---- uploads ----
+
+  startUpload(name: string, algorithm?: DigestAlgorithm): Promise<UploadState> {
+    assertValidName(name);
+    return this.uploads.start(name, algorithm);
+  }
+
+  uploadOffset(name: string, id: string): Promise<number> {
+    return this.uploads.offset(name, id);
+  }
+
+  appendUpload(name: string, id: string, body: ReadableStream<Uint8Array> | null, range?: ChunkRange): Promise<number> {
+    return this.uploads.append(name, id, body, range);
+  }
+
+  async completeUpload(
+    name: string,
+    id: string,
+    digest: Digest,
+    body: ReadableStream<Uint8Array> | null,
+    range?: ChunkRange,
+    ctx: CallContext = {},
+  ): Promise<BlobInfo> {
+    const info = await this.uploads.complete(name, id, digest, body, range);
+    await this.#pushedBlob(name, info, ctx);
+    return info;
+  }
+
+  cancelUpload(name: string, id: string): Promise<void> {
+    return this.uploads.cancel(name, id);
+  }
+
+  // ---- manifests ----
+
+  /**
+   * Store a manifest under a tag or digest, plus any extra tags.
+   * @throws RegistryError MANIFEST_INVALID, MANIFEST_BLOB_UNKNOWN, DIGEST_INVALID, …
+   */
+  async putManifest(
+    name: string,
+    reference: Reference,
+    body: Uint8Array,
+    contentType: string | null,
+    extraTags: readonly string[] = [],
+    ctx: CallContext = {},
+  ): Promise<PutManifestResult> {
+    assertValidName(name);
+    const tags = [...new Set(['tag' in reference ? reference.tag : null, ...extraTags].filter((t): t is string => t !== null))];
+    tags.forEach(assertValidTag);
+    const result = await this.manifests.put(name, body, contentType, 'digest' in reference ? reference.digest : null, tags);
+    await emit(this.hooks, 'onPush', {
+      kind: 'manifest', repository: name, digest: result.digest, mediaType: result.mediaType, size: result.size, tags: result.tags, principal: ctx.principal, timestamp: new Date(),
+    });
+    return result;
+  }
+
+  /** Resolve a manifest without reading it (HEAD). */
+  headManifest(name: string, reference: Reference) {
+    assertValidName(name);
+    return this.manifests.resolve(name, reference);
+  }
+
+  async getManifest(name: string, reference: Reference, ctx: CallContext = {}): Promise<StoredManifest> {
+    assertValidName(name);
+    const m = await this.manifests.get(name, reference);
+    await emit(this.hooks, 'onPull', {
+      kind: 'manifest', repository: name, digest: m.digest, mediaType: m.mediaType, size: m.size, tags: 'tag' in reference ? [reference.tag] : [], principal: ctx.principal, timestamp: new Date(),
+    });
+    return m;
+  }
+
+  /** Delete a manifest by digest (its tags go with it) or just a tag. */
+  async deleteManifest(name: string, reference: Reference, ctx: CallContext = {}): Promise<void> {
+    assertValidName(name);
+    this.#assertDeletes();
+    const timestamp = new Date();
+    if ('tag' in reference) {
+      await this.manifests.deleteTag(name, reference.tag);
+      await emit(this.hooks, 'onDelete', { kind: 'tag', repository: name, tag: reference.tag, principal: ctx.principal, timestamp });
+      return;
+    }
+    await this.manifests.deleteManifest(name, reference.digest);
+    await emit(this.hooks, 'onDelete', { kind: 'manifest', repository: name, digest: reference.digest.value, principal: ctx.principal, timestamp });
+  }
+
+  // ---- discovery ----
+
+  /** A page of tags. @throws RegistryError NAME_UNKNOWN */
+  async listTags(name: string, n?: number, last?: string): Promise<{ tags: string[]; more: boolean }> {
+    assertValidName(name);
+    const { items, more } = page(await this.manifests.tags(name), n, last);
+    return { tags: items, more };
+  }
+
+  /** A page of repository names. */
+  async catalog(n?: number, last?: string): Promise<{ repositories: string[]; more: boolean }> {
+    const { items, more } = page(await listRepositories(this.options.storage), n, last);
+    return { repositories: items, more };
+  }
+
+  /** Manifests whose subject is `digest`. Never fails for an unknown subject or repository. */
+  async referrers(name: string, digest: Digest, artifactType?: string): Promise<ReferrerDescriptor[]> {
+    assertValidName(name);
+    return this.referrersIndex.list(name, digest, artifactType);
+  }
+
+  #assertDeletes(): void {
+    if (!this.deletesEnabled) throw new RegistryError('UNSUPPORTED', 'deletes are disabled on this registry');
+  }
+
+  async #pushedBlob(name: string, info: BlobInfo, ctx: CallContext): Promise<void> {
+    await emit(this.hooks, 'onPush', { kind: 'blob', repository: name, digest: info.digest, size: info.size, principal: ctx.principal, timestamp: new Date() });
+  }
+}
+
+function blobUnknown(name: string, digest: Digest): RegistryError {
+  return new RegistryError('BLOB_UNKNOWN', `blob ${digest.value} is not in repository ${name}`, { detail: { digest: digest.value } });
+}

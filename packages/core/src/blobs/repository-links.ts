@@ -1,0 +1,41 @@
+/**
+ * Per-repository blob links. A link says "this repository may serve this blob"; checking the
+ * link is the access check, and two repositories linking one blob share its bytes.
+ * @module
+ */
+import type { Digest } from '../digest.js';
+import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { pathFor } from '../storage/paths.js';
+import { utf8 } from '../streams.js';
+import { ignoreNotFound } from './blob-store.js';
+
+export class RepositoryLinks {
+  constructor(private readonly driver: StorageDriver) {}
+
+  /** Link a blob into a repository. Idempotent. */
+  async link(name: string, digest: Digest): Promise<void> {
+    await this.driver.putContent(pathFor({ kind: 'layerLink', name, digest }), utf8(digest.value));
+  }
+
+  /** Whether the repository links the blob. */
+  async has(name: string, digest: Digest): Promise<boolean> {
+    try {
+      await this.driver.stat(pathFor({ kind: 'layerLink', name, digest }));
+      return true;
+    } catch (error) {
+      if (error instanceof PathNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  /** Remove a link. @returns false when there was none. */
+  async unlink(name: string, digest: Digest): Promise<boolean> {
+    try {
+      await this.driver.delete(pathFor({ kind: 'layerDir', name, digest }));
+      return true;
+    } catch (error) {
+      ignoreNotFound(error);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * @wharf/core — an OCI distribution registry as a Hono app over a pluggable storage driver.
+ * @module
+ */
+export { createRegistry, type Registry } from './registry.js';
+export type { RegistryOptions, RegistryLimits } from './registry-options.js';
+export * from './hooks.js';
+export { RegistryApi, type CallContext } from './api/registry-api.js';
+export * from './errors/index.js';
+export * from './storage/driver.js';
+export * from './storage/guard.js';
+export * from './storage/memory-driver.js';
+export { LAYOUT_ROOT, pathFor, type PathSpec } from './storage/paths.js';
+export * from './digest.js';
+export * from './names.js';
+export { MEDIA_TYPES } from './manifests/media-types.js';
+export { parseManifest, isManifestMediaType } from './manifests/parse.js';
+export type { ParsedManifest } from './manifests/parsed-manifest.js';
+export type { Descriptor } from './manifests/descriptor.js';
+export type { Reference, StoredManifest } from './manifests/manifest-store.js';
+export { ROUTES, type RouteName } from './router/routes.js';
+export { requiredAccess, covers } from './router/access.js';

@@ -1,0 +1,233 @@
+/**
+ * Manifests of repositories: store (after checking every reference), resolve tags and
+ * digests, delete. Manifest bytes live in the blob store; the repository holds revision links,
+ * tag links and referrer links (see storage/paths.ts).
+ * @module
+ */
+import { digestOf, parseDigest, tryParseDigest, type Digest } from '../digest.js';
+import { RegistryError } from '../errors/registry-error.js';
+import { ignoreNotFound, type BlobStore } from '../blobs/blob-store.js';
+import type { RepositoryLinks } from '../blobs/repository-links.js';
+import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { baseName, pathFor } from '../storage/paths.js';
+import { isValidTag } from '../names.js';
+import { decodeLink, encodeLink, type ManifestLink } from './manifest-link.js';
+import { ManifestCache } from './manifest-cache.js';
+import { parseManifest } from './parse.js';
+import type { ParsedManifest } from './parsed-manifest.js';
+import { referrerDescriptor, type Referrers } from './referrers.js';
+
+/** A reference from a URL: a tag or a digest. */
+export type Reference = { readonly tag: string } | { readonly digest: Digest };
+
+export interface StoredManifest extends ManifestLink {
+  readonly bytes: Uint8Array;
+}
+
+export interface PutManifestResult extends ManifestLink {
+  /** Tags now pointing at the manifest. */
+  readonly tags: readonly string[];
+  readonly parsed: ParsedManifest;
+}
+
+export class ManifestStore {
+  readonly #cache = new ManifestCache();
+
+  constructor(
+    private readonly driver: StorageDriver,
+    private readonly blobs: BlobStore,
+    private readonly links: RepositoryLinks,
+    private readonly referrers: Referrers,
+  ) {}
+
+  /**
+   * Validate and store a manifest, then point `tags` at it.
+   * @param expectedDigest when PUT by digest: the body must have it.
+   * @throws RegistryError MANIFEST_INVALID, MANIFEST_UNVERIFIED, DIGEST_INVALID,
+   *   MANIFEST_BLOB_UNKNOWN (one error per missing digest), NAME_INVALID / TAG_INVALID for a
+   *   schema 1 manifest whose embedded name or tag disagrees with the URL.
+   */
+  async put(
+    name: string,
+    body: Uint8Array,
+    contentType: string | null,
+    expectedDigest: Digest | null,
+    tags: readonly string[],
+  ): Promise<PutManifestResult> {
+    const parsed = await parseManifest(body, contentType);
+    const algorithm = expectedDigest?.algorithm ?? 'sha256';
+    const digest = parseDigest(digestOf(parsed.canonical, algorithm));
+    if (expectedDigest && expectedDigest.value !== digest.value) {
+      throw new RegistryError('DIGEST_INVALID', `the manifest has digest ${digest.value}, not ${expectedDigest.value}`, {
+        detail: { expected: expectedDigest.value, actual: digest.value },
+      });
+    }
+    if (parsed.embedded) {
+      if (parsed.embedded.name !== name) {
+        throw new RegistryError('NAME_INVALID', `the schema 1 manifest names repository ${JSON.stringify(parsed.embedded.name)}, but it was pushed to ${JSON.stringify(name)}`);
+      }
+      const urlTag = tags[0];
+      if (urlTag !== undefined && !expectedDigest && parsed.embedded.tag !== urlTag) {
+        throw new RegistryError('TAG_INVALID', `the schema 1 manifest names tag ${JSON.stringify(parsed.embedded.tag)}, but it was pushed as ${JSON.stringify(urlTag)}`);
+      }
+    }
+    await this.#checkReferences(name, parsed);
+
+    const link: ManifestLink = {
+      digest: digest.value,
+      mediaType: parsed.mediaType,
+      size: body.byteLength,
+      ...(parsed.subject ? { subject: parsed.subject.digest } : {}),
+    };
+    // The bytes are durable before any link can point at them.
+    await this.blobs.putVerified(digest, body);
+    this.#cache.set(digest.value, body);
+    const encoded = encodeLink(link);
+    const writes: Promise<void>[] = [this.driver.putContent(pathFor({ kind: 'revisionLink', name, digest }), encoded)];
+    for (const tag of tags) writes.push(this.driver.putContent(pathFor({ kind: 'tagLink', name, tag }), encoded));
+    if (parsed.subject) {
+      writes.push(this.referrers.add(name, parseDigest(parsed.subject.digest), digest, referrerDescriptor(link, parsed)));
+    }
+    await Promise.all(writes);
+    return { ...link, tags: [...tags], parsed };
+  }
+
+  /**
+   * The link a tag or digest resolves to.
+   * @throws RegistryError MANIFEST_UNKNOWN, or NAME_UNKNOWN when the repository does not exist.
+   */
+  async resolve(name: string, reference: Reference): Promise<ManifestLink> {
+    const path =
+      'tag' in reference ? pathFor({ kind: 'tagLink', name, tag: reference.tag }) : pathFor({ kind: 'revisionLink', name, digest: reference.digest });
+    let link: ManifestLink | null = null;
+    try {
+      link = decodeLink(await this.driver.getContent(path));
+    } catch (error) {
+      if (!(error instanceof PathNotFoundError)) throw error;
+    }
+    if (!link) throw await this.#unknown(name, reference);
+    return link;
+  }
+
+  /** Resolve and read the bytes. @throws like {@link resolve} */
+  async get(name: string, reference: Reference): Promise<StoredManifest> {
+    const link = await this.resolve(name, reference);
+    const cached = this.#cache.get(link.digest);
+    if (cached) return { ...link, bytes: cached };
+    try {
+      const bytes = await this.blobs.read(parseDigest(link.digest));
+      this.#cache.set(link.digest, bytes);
+      return { ...link, bytes };
+    } catch (error) {
+      if (error instanceof PathNotFoundError) throw await this.#unknown(name, reference);
+      throw error;
+    }
+  }
+
+  /** Whether the repository has this manifest. */
+  async has(name: string, digest: Digest): Promise<boolean> {
+    return exists(this.driver, pathFor({ kind: 'revisionLink', name, digest }));
+  }
+
+  /**
+   * Delete a manifest and every tag pointing at it.
+   * @returns the link that was deleted and the tags removed.
+   * @throws RegistryError MANIFEST_UNKNOWN / NAME_UNKNOWN
+   */
+  async deleteManifest(name: string, digest: Digest): Promise<{ link: ManifestLink; tags: string[] }> {
+    const link = await this.resolve(name, { digest });
+    const removed: string[] = [];
+    const tags = await this.tags(name).catch(() => [] as string[]);
+    await Promise.all(
+      tags.map(async (tag) => {
+        const tagLink = await this.resolve(name, { tag }).catch(() => null);
+        if (tagLink?.digest !== digest.value) return;
+        await this.driver.delete(pathFor({ kind: 'tagDir', name, tag })).catch(ignoreNotFound);
+        removed.push(tag);
+      }),
+    );
+    const subject = link.subject ? tryParseDigest(link.subject) : null;
+    if (subject) await this.referrers.remove(name, subject, digest);
+    await this.driver.delete(pathFor({ kind: 'revisionDir', name, digest })).catch(ignoreNotFound);
+    return { link, tags: removed.sort() };
+  }
+
+  /** Delete one tag; the manifest stays. @throws RegistryError MANIFEST_UNKNOWN / NAME_UNKNOWN */
+  async deleteTag(name: string, tag: string): Promise<ManifestLink> {
+    const link = await this.resolve(name, { tag });
+    await this.driver.delete(pathFor({ kind: 'tagDir', name, tag })).catch(ignoreNotFound);
+    return link;
+  }
+
+  /**
+   * All tags of a repository in lexical order.
+   * @throws RegistryError NAME_UNKNOWN when the repository does not exist.
+   */
+  async tags(name: string): Promise<string[]> {
+    try {
+      const children = await this.driver.list(pathFor({ kind: 'tagsDir', name }));
+      return children.map(baseName).filter(isValidTag).sort(lexical);
+    } catch (error) {
+      if (!(error instanceof PathNotFoundError)) throw error;
+    }
+    if (await this.repositoryExists(name)) return [];
+    throw nameUnknown(name);
+  }
+
+  /** Whether anything is stored for the repository. */
+  async repositoryExists(name: string): Promise<boolean> {
+    return exists(this.driver, pathFor({ kind: 'repository', name }));
+  }
+
+  async #checkReferences(name: string, parsed: ParsedManifest): Promise<void> {
+    const blobs = [...new Set(parsed.blobs)];
+    const manifests = [...new Set(parsed.manifests)];
+    const missing: string[] = [];
+    await Promise.all([
+      ...blobs.map(async (d) => {
+        const digest = parseDigest(d);
+        if (!(await this.links.has(name, digest)) && !(await this.has(name, digest))) missing.push(d);
+      }),
+      ...manifests.map(async (d) => {
+        if (!(await this.has(name, parseDigest(d)))) missing.push(d);
+      }),
+    ]);
+    if (missing.length === 0) return;
+    const order = [...blobs, ...manifests];
+    missing.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    const what = (d: string) => (manifests.includes(d) ? 'manifest' : 'blob');
+    const errors = missing.map((d) => ({
+      code: 'MANIFEST_BLOB_UNKNOWN' as const,
+      message: `the manifest references ${what(d)} ${d}, which is not in repository ${name}: push it to this repository first`,
+      detail: { digest: d },
+    }));
+    const [first, ...rest] = errors;
+    throw new RegistryError('MANIFEST_BLOB_UNKNOWN', first?.message, { detail: first?.detail, additional: rest });
+  }
+
+  async #unknown(name: string, reference: Reference): Promise<RegistryError> {
+    if (!(await this.repositoryExists(name))) return nameUnknown(name);
+    const what = 'tag' in reference ? `tag ${JSON.stringify(reference.tag)}` : `digest ${reference.digest.value}`;
+    return new RegistryError('MANIFEST_UNKNOWN', `manifest unknown: ${what} is not in repository ${name}`, {
+      detail: 'tag' in reference ? { tag: reference.tag } : { digest: reference.digest.value },
+    });
+  }
+}
+
+export function nameUnknown(name: string): RegistryError {
+  return new RegistryError('NAME_UNKNOWN', `repository ${name} is not known to this registry`, { detail: { name } });
+}
+
+export function lexical(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function exists(driver: StorageDriver, path: string): Promise<boolean> {
+  try {
+    await driver.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof PathNotFoundError) return false;
+    throw error;
+  }
+}

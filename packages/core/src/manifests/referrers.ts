@@ -1,0 +1,66 @@
+/**
+ * The referrers index (distribution spec, "Listing Referrers"): for every subject digest, the
+ * descriptors of the manifests that name it as `subject`. Kept current by manifest PUT and
+ * DELETE; the subject itself need not exist.
+ * @module
+ */
+import type { Digest } from '../digest.js';
+import { ignoreNotFound } from '../blobs/blob-store.js';
+import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { pathFor } from '../storage/paths.js';
+import { fromUtf8, utf8 } from '../streams.js';
+import type { Descriptor } from './descriptor.js';
+import type { ManifestLink } from './manifest-link.js';
+import type { ParsedManifest } from './parsed-manifest.js';
+
+/** A referrer's descriptor as the API returns it. */
+export type ReferrerDescriptor = Pick<Descriptor, 'mediaType' | 'digest' | 'size' | 'artifactType' | 'annotations'>;
+
+/** The descriptor the referrers API lists for a manifest. */
+export function referrerDescriptor(link: ManifestLink, parsed: ParsedManifest): ReferrerDescriptor {
+  return {
+    mediaType: link.mediaType,
+    digest: link.digest,
+    size: link.size,
+    ...(parsed.artifactType ? { artifactType: parsed.artifactType } : {}),
+    ...(parsed.annotations ? { annotations: { ...parsed.annotations } } : {}),
+  };
+}
+
+export class Referrers {
+  constructor(private readonly driver: StorageDriver) {}
+
+  async add(name: string, subject: Digest, digest: Digest, descriptor: ReferrerDescriptor): Promise<void> {
+    await this.driver.putContent(pathFor({ kind: 'referrerLink', name, subject, digest }), utf8(JSON.stringify(descriptor)));
+  }
+
+  async remove(name: string, subject: Digest, digest: Digest): Promise<void> {
+    await this.driver.delete(pathFor({ kind: 'referrerDir', name, subject, digest })).catch(ignoreNotFound);
+  }
+
+  /**
+   * Referrers of a subject, optionally only those of one artifact type, ordered by digest so
+   * pages are stable.
+   */
+  async list(name: string, subject: Digest, artifactType?: string): Promise<ReferrerDescriptor[]> {
+    let entries: string[];
+    try {
+      entries = await this.driver.list(pathFor({ kind: 'referrersDir', name, subject }));
+    } catch (error) {
+      if (error instanceof PathNotFoundError) return [];
+      throw error;
+    }
+    const descriptors = await Promise.all(
+      entries.map(async (dir) => {
+        try {
+          return JSON.parse(fromUtf8(await this.driver.getContent(`${dir}/link`))) as ReferrerDescriptor;
+        } catch {
+          return null; // deleted meanwhile, or unreadable: not listed
+        }
+      }),
+    );
+    return descriptors
+      .filter((d): d is ReferrerDescriptor => d !== null && (artifactType === undefined || d.artifactType === artifactType))
+      .sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
+  }
+}

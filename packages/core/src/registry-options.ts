@@ -1,0 +1,31 @@
+/**
+ * Options of {@link createRegistry}. Kept apart from the factory so adapters and hosts can
+ * import the types alone.
+ * @module
+ */
+import type { StorageDriver } from './storage/driver.js';
+import type { RegistryHooks } from './hooks.js';
+
+/** Size limits. */
+export interface RegistryLimits {
+  /** Largest manifest body accepted, in bytes (default 4 MiB); larger → 413. */
+  readonly manifestMaxBytes?: number;
+  /** Most tags accepted in one manifest PUT via `?tag=` (default 100); more → 414. */
+  readonly maxTagsPerPut?: number;
+  /** Largest page for tags list and catalog (default 10 000). */
+  readonly maxPageSize?: number;
+}
+
+export interface RegistryOptions {
+  /** Where everything is stored. Core wraps it in a guard. */
+  readonly storage: StorageDriver;
+  /** Authorization hook and event listeners. */
+  readonly hooks?: RegistryHooks;
+  readonly limits?: RegistryLimits;
+  /** Allow DELETE of manifests, tags and blobs (default true). When false: 405 UNSUPPORTED. */
+  readonly deletes?: boolean;
+  /**
+   * Redirect blob GETs to the driver's presigned URL when it offers one (default false).
+   */
+  readonly redirects?: boolean;
+}

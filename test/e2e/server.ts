@@ -1,0 +1,207 @@
+/**
+ * Starts the registry under test as a child process on a free loopback port, with a fresh
+ * data directory, and stops it by PID.
+ *
+ * The target is Wharf's standalone server (`node packages/adapter-node/dist/cli.js serve`, built
+ * by `npm run build`), or — with `WHARF_E2E_TARGET=distribution` — Debian's CNCF Distribution
+ * (`docker-registry serve`), so the tests themselves can be checked against a reference
+ * registry. Everything the server prints is kept; {@link printLogOnFailure} shows the lines a
+ * failing test caused.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeEach } from 'vitest';
+
+export type Target = 'wharf' | 'distribution';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const wharfCli = join(repoRoot, 'packages/adapter-node/dist/cli.js');
+export const distributionBin = '/usr/bin/docker-registry';
+
+/** The registry the tests run against, from `WHARF_E2E_TARGET` (default `wharf`). */
+export function target(): Target {
+  const t = process.env.WHARF_E2E_TARGET ?? 'wharf';
+  if (t !== 'wharf' && t !== 'distribution') {
+    throw new Error(`WHARF_E2E_TARGET must be "wharf" or "distribution", not "${t}"`);
+  }
+  return t;
+}
+
+/** Why the target cannot be started, or undefined when it can. */
+export function targetMissing(): string | undefined {
+  if (target() === 'wharf') {
+    return existsSync(wharfCli)
+      ? undefined
+      : `Wharf's standalone server is not built (${wharfCli} is missing): run \`npm run build\``;
+  }
+  return existsSync(distributionBin)
+    ? undefined
+    : `${distributionBin} is missing: apt-get install docker-registry`;
+}
+
+export interface Registry {
+  readonly target: Target;
+  /** `127.0.0.1:PORT`, the registry host as clients name it. */
+  readonly host: string;
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly pid: number;
+  /** Everything the server printed so far, one entry per line. */
+  readonly log: readonly string[];
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** A port that was free a moment ago (the OS picks it). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function distributionConfig(dataDir: string, host: string): string {
+  return [
+    'version: 0.1',
+    'log:',
+    '  level: info',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${dataDir}`,
+    '  delete:',
+    '    enabled: true',
+    '  maintenance:',
+    '    uploadpurging:',
+    '      enabled: false',
+    'http:',
+    `  addr: ${host}`,
+    '',
+  ].join('\n');
+}
+
+async function command(t: Target, dir: string, host: string): Promise<[string, string[], NodeJS.ProcessEnv]> {
+  const dataDir = join(dir, 'data');
+  await mkdir(dataDir);
+  const [hostname, port] = host.split(':') as [string, string];
+  if (t === 'wharf') {
+    const env = { ...process.env, PORT: port, HOST: hostname, WHARF_DATA: dataDir, WHARF_AUTH: 'none' };
+    return [process.execPath, [wharfCli, 'serve'], env];
+  }
+  const config = join(dir, 'config.yml');
+  await writeFile(config, distributionConfig(dataDir, host));
+  // Distribution reads REGISTRY_* variables as configuration overrides, and podman's
+  // REGISTRY_AUTH_FILE (set for the clients) would turn into a broken `auth:` section
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
+  return [distributionBin, ['serve', config], env];
+}
+
+async function waitReady(url: string, child: ChildProcess, log: readonly string[]): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`registry exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log.join('\n')}`);
+    }
+    try {
+      const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+      last = `GET /v2/ answered ${res.status}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`registry not ready after ${READY_TIMEOUT_MS} ms (${last}):\n${log.join('\n')}`);
+}
+
+function collectLines(child: ChildProcess, log: string[]): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      log.push(...lines);
+    });
+    stream?.on('end', () => {
+      if (partial) log.push(partial);
+    });
+  }
+}
+
+/**
+ * Starts the registry chosen by `WHARF_E2E_TARGET` on a free port of 127.0.0.1 with an empty
+ * data directory (removed again by `stop()` unless `WHARF_E2E_KEEP=1`), and waits until
+ * `GET /v2/` answers 200.
+ * @throws if the target is not available or does not become ready in 30 s (with its log).
+ */
+export async function startRegistry(): Promise<Registry> {
+  const t = target();
+  const missing = targetMissing();
+  if (missing) throw new Error(missing);
+  let lastError: unknown;
+  // a port picked by the OS can be taken by someone else before the server binds it: retry
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const dir = await mkdtemp(join(tmpdir(), `wharf-e2e-${t}-`));
+    const host = `127.0.0.1:${await freePort()}`;
+    const [bin, args, env] = await command(t, dir, host);
+    const child = spawn(bin, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log: string[] = [];
+    collectLines(child, log);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.once('error', (err) => log.push(`spawn error: ${String(err)}`));
+
+    const stop = async (): Promise<void> => {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        process.kill(child.pid, 'SIGTERM');
+        const timer = setTimeout(() => child.pid !== undefined && process.kill(child.pid, 'SIGKILL'), STOP_TIMEOUT_MS);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (process.env.WHARF_E2E_KEEP !== '1') await rm(dir, { recursive: true, force: true });
+    };
+    try {
+      await waitReady(`http://${host}`, child, log);
+    } catch (err) {
+      lastError = err;
+      await stop();
+      continue;
+    }
+    return { target: t, host, url: `http://${host}`, pid: child.pid ?? -1, log, stop };
+  }
+  throw lastError;
+}
+
+/**
+ * Registers hooks in the current file or suite: when a test fails, print the registry log lines
+ * written while it ran; after the last test, stop the registry.
+ */
+export function printLogOnFailure(registry: () => Registry | undefined): void {
+  beforeEach(({ onTestFailed, task }) => {
+    const from = registry()?.log.length ?? 0;
+    onTestFailed(() => {
+      const reg = registry();
+      if (!reg) return;
+      const lines = reg.log.slice(from);
+      console.error(
+        `--- ${reg.target} log for "${task.name}" (pid ${reg.pid}, ${reg.url}), ${lines.length} lines ---\n` +
+          (lines.length > 400 ? [...lines.slice(0, 50), '…', ...lines.slice(-350)] : lines).join('\n'),
+      );
+    });
+  });
+  afterAll(async () => {
+    await registry()?.stop();
+  });
+}

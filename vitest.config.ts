@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// Tests import the packages' sources, so a unit run needs no build; end-to-end tests start the
+// built standalone server (`npm test` builds first).
+const alias = {
+  '@wharf/core/testing': src('./packages/core/src/testing/index.ts'),
+  '@wharf/core': src('./packages/core/src/index.ts'),
+  '@wharf/storage-fs': src('./packages/storage-fs/src/index.ts'),
+  '@wharf/adapter-node': src('./packages/adapter-node/src/index.ts'),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'], testTimeout: 20_000 },
+      },
+      {
+        resolve: { alias },
+        test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          // real clients share one docker daemon and podman store: one file at a time
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
