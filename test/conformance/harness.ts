@@ -24,18 +24,10 @@ export function legacy(reason: string): boolean {
   return legacyMode;
 }
 
-// Structural view of the lead's API, imported dynamically so this suite also runs (against an
-// external registry) before or without the Wharf packages.
-interface HonoLike {
-  fetch(request: Request): Response | Promise<Response>;
-}
-interface CoreModule {
-  createRegistry(options: { storage: unknown; deletes?: boolean }): { app: HonoLike; api: unknown };
-  MemoryStorage: new () => unknown;
-}
-interface NodeAdapterModule {
-  serve(app: HonoLike, options: { port: number; hostname: string }): Promise<{ url: string; port: number; close(): Promise<void> }>;
-}
+// Imported dynamically (typed by the packages' own declarations) so a run against an external
+// registry does not load Wharf at all.
+type CoreModule = typeof import('@wharf/core');
+type NodeAdapterModule = typeof import('@wharf/adapter-node');
 
 export interface Target {
   readonly url: string;

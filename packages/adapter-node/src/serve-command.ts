@@ -1,0 +1,86 @@
+/**
+ * `wharf serve`: a registry over a directory, served until SIGINT or SIGTERM.
+ * @module
+ */
+import { mkdir } from 'node:fs/promises';
+import { ConfigError, parseServeConfig, SERVE_USAGE, type ServeConfig } from './config.js';
+import type { NodeRegistryServer } from './serve.js';
+
+/** Where the command writes; the process's streams by default. */
+export interface CommandIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIo: CommandIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/**
+ * Creates the storage and registry for `config` and serves them.
+ * @throws when the data directory cannot be created or the port cannot be bound.
+ */
+export async function startRegistryServer(config: ServeConfig, io: CommandIo = processIo): Promise<NodeRegistryServer> {
+  // Imported here, not at the top: `wharf serve --help` and config errors need none of it.
+  const [{ createRegistry }, { FsStorage }, { serve }] = await Promise.all([
+    import('@wharf/core'),
+    import('@wharf/storage-fs'),
+    import('./serve.js'),
+  ]);
+  await mkdir(config.dataDir, { recursive: true });
+  const { app } = createRegistry({ storage: new FsStorage({ root: config.dataDir }) });
+  return serve(app, { port: config.port, hostname: config.host, logger: (line) => io.out(`${line}\n`) });
+}
+
+/**
+ * Runs `wharf serve` with the arguments after `serve`; resolves with the exit status once the
+ * server has shut down (0), or at once on bad configuration (2) or a failed start (1).
+ */
+export async function runServeCommand(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  let config: ServeConfig | 'help';
+  try {
+    config = parseServeConfig(argv, process.env, process.cwd());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`wharf serve: ${error.message}\n\n${SERVE_USAGE}`);
+    return 2;
+  }
+  if (config === 'help') {
+    io.out(SERVE_USAGE);
+    return 0;
+  }
+  for (const warning of config.warnings) io.err(`wharf: ${warning}\n`);
+
+  let server: NodeRegistryServer;
+  try {
+    server = await startRegistryServer(config, io);
+  } catch (error) {
+    io.err(`wharf: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  io.out(`wharf listening on ${server.url} (data: ${config.dataDir}, auth: ${config.auth})\n`);
+  return waitForShutdownSignal(server, io);
+}
+
+/** Resolves with 0 once a first SIGINT/SIGTERM has closed the server; a second signal exits with 1 at once. */
+function waitForShutdownSignal(server: NodeRegistryServer, io: CommandIo): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        io.err(`wharf: ${signal} again, exiting without waiting\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      io.err(`wharf: ${signal}, finishing in-flight requests (send again to force)\n`);
+      void server.close().then(() => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        resolve(0);
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseDigest } from '../digest.js';
+import { PATH_PATTERN } from './driver.js';
+import { pathFor, type PathSpec } from './paths.js';
+
+const digest = parseDigest(`sha256:${'ab'.repeat(32)}`);
+const other = parseDigest(`sha256:${'cd'.repeat(32)}`);
+const name = 'group/project/image';
+
+const table: Array<[PathSpec, string]> = [
+  [{ kind: 'blobsRoot' }, '/wharf/v1/blobs'],
+  [{ kind: 'blobDir', digest }, `/wharf/v1/blobs/sha256/ab/${digest.hex}`],
+  [{ kind: 'blobData', digest }, `/wharf/v1/blobs/sha256/ab/${digest.hex}/data`],
+  [{ kind: 'repositoriesRoot' }, '/wharf/v1/repositories'],
+  [{ kind: 'repository', name }, '/wharf/v1/repositories/group/project/image'],
+  [{ kind: 'layersDir', name }, '/wharf/v1/repositories/group/project/image/_layers'],
+  [{ kind: 'layerDir', name, digest }, `/wharf/v1/repositories/group/project/image/_layers/sha256/${digest.hex}`],
+  [{ kind: 'layerLink', name, digest }, `/wharf/v1/repositories/group/project/image/_layers/sha256/${digest.hex}/link`],
+  [{ kind: 'revisionsDir', name }, '/wharf/v1/repositories/group/project/image/_manifests/revisions'],
+  [{ kind: 'revisionDir', name, digest }, `/wharf/v1/repositories/group/project/image/_manifests/revisions/sha256/${digest.hex}`],
+  [{ kind: 'revisionLink', name, digest }, `/wharf/v1/repositories/group/project/image/_manifests/revisions/sha256/${digest.hex}/link`],
+  [{ kind: 'tagsDir', name }, '/wharf/v1/repositories/group/project/image/_manifests/tags'],
+  [{ kind: 'tagDir', name, tag: 'v1.0' }, '/wharf/v1/repositories/group/project/image/_manifests/tags/v1.0'],
+  [{ kind: 'tagLink', name, tag: 'v1.0' }, '/wharf/v1/repositories/group/project/image/_manifests/tags/v1.0/current/link'],
+  [{ kind: 'referrersDir', name, subject: digest }, `/wharf/v1/repositories/group/project/image/_referrers/sha256/${digest.hex}`],
+  [{ kind: 'referrerDir', name, subject: digest, digest: other }, `/wharf/v1/repositories/group/project/image/_referrers/sha256/${digest.hex}/sha256-${other.hex}`],
+  [{ kind: 'referrerLink', name, subject: digest, digest: other }, `/wharf/v1/repositories/group/project/image/_referrers/sha256/${digest.hex}/sha256-${other.hex}/link`],
+  [{ kind: 'uploadsDir', name }, '/wharf/v1/repositories/group/project/image/_uploads'],
+  [{ kind: 'uploadDir', name, id: 'u-1' }, '/wharf/v1/repositories/group/project/image/_uploads/u-1'],
+  [{ kind: 'uploadState', name, id: 'u-1' }, '/wharf/v1/repositories/group/project/image/_uploads/u-1/state'],
+  [{ kind: 'uploadData', name, id: 'u-1' }, '/wharf/v1/repositories/group/project/image/_uploads/u-1/data'],
+];
+
+describe('storage layout', () => {
+  it.each(table)('should place %j at %s', (spec, expected) => {
+    expect(pathFor(spec)).toBe(expected);
+    expect(PATH_PATTERN.test(expected)).toBe(true);
+  });
+
+  it('should cover every path kind', () => {
+    const kinds = new Set(table.map(([spec]) => spec.kind));
+    expect(kinds.size).toBe(table.length);
+  });
+});
