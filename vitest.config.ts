@@ -26,6 +26,10 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        test: { name: 'durability', include: ['test/durability/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000 },
+      },
+      {
+        resolve: { alias },
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],

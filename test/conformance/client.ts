@@ -16,6 +16,7 @@ export const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2
 export const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
 export const DOCKER_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 export const HELM_CONFIG = 'application/vnd.cncf.helm.config.v1+json';
+export const OCTET = { 'content-type': 'application/octet-stream' } as const;
 
 export interface Descriptor {
   mediaType: string;
@@ -81,7 +82,7 @@ export class Client {
     const res = await fetch(put, {
       method: 'PUT',
       body: data,
-      headers: { 'content-type': 'application/octet-stream' },
+      headers: OCTET,
     });
     await res.arrayBuffer();
     if (res.status !== 201) throw new Error(`PUT upload ${digest}: ${res.status}`);
@@ -92,6 +93,24 @@ export class Client {
   async blob(repo: string, mediaType: string, data: Bytes | string = random()): Promise<Descriptor> {
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     return { mediaType, digest: await this.uploadBlob(repo, bytes), size: bytes.byteLength };
+  }
+
+  /** PATCHes one chunk with its Content-Range. */
+  patch(location: string, chunk: Bytes, start: number): Promise<Response> {
+    const range = `${start}-${start + chunk.byteLength - 1}`;
+    return fetch(location, { method: 'PATCH', body: chunk, headers: { ...OCTET, 'content-range': range } });
+  }
+
+  /** Closes an upload session with PUT ?digest=, optionally carrying a final chunk. */
+  closeUpload(location: string, digest: string, chunk?: Bytes, range?: string): Promise<Response> {
+    const headers: Record<string, string> = chunk ? { ...OCTET, ...(range ? { 'content-range': range } : {}) } : {};
+    return fetch(withDigest(location, digest), { method: 'PUT', headers, ...(chunk ? { body: chunk } : {}) });
+  }
+
+  /** GETs a blob: its status and bytes. */
+  async getBlob(repo: string, digest: string): Promise<{ status: number; bytes: Buffer }> {
+    const res = await this.fetch(`/v2/${repo}/blobs/${digest}`);
+    return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
   }
 
   putManifest(repo: string, reference: string, body: string, mediaType: string, query = ''): Promise<Response> {

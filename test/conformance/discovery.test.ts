@@ -124,6 +124,9 @@ describe.skipIf(legacy('Distribution 2.8 has no referrers API (distribution-spec
     expect(res.headers.get('oci-filters-applied')).toBe('artifactType');
     const index = (await res.json()) as Index;
     expect(index.manifests.map(pick)).toEqual(expected.filter((d) => d.artifactType === SBOM).map(pick));
+    const none = await client.fetch(`/v2/${repo}/referrers/${subject.digest}?artifactType=application%2Fvnd.example.none`);
+    expect(none.headers.get('oci-filters-applied')).toBe('artifactType');
+    expect(((await none.json()) as Index).manifests).toEqual([]);
   });
 
   it('should answer 200 with an empty index for a digest nothing refers to', async () => {

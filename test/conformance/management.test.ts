@@ -52,6 +52,9 @@ describe('deletes enabled', () => {
     const res = await del(`/v2/${repo}/manifests/${unknownDigest()}`);
     expect(res.status).toBe(404);
     expect(await errorCodes(res)).toContain('MANIFEST_UNKNOWN');
+    const tag = await del(`/v2/${repo}/manifests/no-such-tag`);
+    expect(tag.status).toBe(404);
+    expect(await errorCodes(tag)).toContain('MANIFEST_UNKNOWN');
     const absent = await del(`/v2/${repoName('absent')}/manifests/${unknownDigest()}`);
     expect(absent.status).toBe(404);
     await absent.arrayBuffer();

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DOCKER_CONFIG, DOCKER_LAYER, DOCKER_LIST, DOCKER_MANIFEST, HELM_CONFIG, OCI_EMPTY, OCI_INDEX, OCI_LAYER, OCI_MANIFEST,
-  descriptorOf, errorBody, errorCodes, random, randomHex, repoName, sha256, unknownDigest,
+  descriptorOf, errorBody, errorCodes, random, randomHex, repoName, sha256, sha512, unknownDigest,
 } from './client.js';
 import { legacy, useRegistry } from './harness.js';
 
@@ -53,6 +53,25 @@ describe('push manifests (end-7)', () => {
     const res = await client.putManifest(repo, 'param', body, `${OCI_MANIFEST}; charset=utf-8`);
     expect(res.status).toBe(201);
     await expectManifest(repo, 'param', body, OCI_MANIFEST);
+  });
+
+  it('should serve the pushed Content-Type for a manifest without a mediaType field', async () => {
+    const repo = repoName('manifests');
+    const config = await client.blob(repo, 'application/vnd.oci.image.config.v1+json', '{}');
+    const body = JSON.stringify({ schemaVersion: 2, config, layers: [await client.blob(repo, OCI_LAYER)] });
+    expect((await client.putManifest(repo, 'bare', body, OCI_MANIFEST)).status).toBe(201);
+    await expectManifest(repo, 'bare', body, OCI_MANIFEST);
+  });
+
+  it('should push by a sha512 digest and answer with that same digest', async () => {
+    const repo = repoName('manifests');
+    const image = await client.pushImage(repo);
+    const body = image.body.replace(/}$/, ', "annotations": {"k": "sha512"}}');
+    const digest = sha512(body);
+    const res = await client.putManifest(repo, digest, body, OCI_MANIFEST);
+    expect(res.status).toBe(201);
+    expect(res.headers.get('docker-content-digest')).toBe(digest);
+    await expectManifest(repo, digest, body, OCI_MANIFEST);
   });
 
   it('should move a tag to the manifest pushed last', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { InvalidOffsetError, InvalidPathError, PathNotFoundError, StorageError, type StorageDriver } from './driver.js';
 import { GuardedDriver, guard, isValidPath } from './guard.js';
 import { MemoryStorage } from './memory-driver.js';
+import { describeDriverConformance } from '../testing/index.js';
 
 const bytes = new Uint8Array([1, 2, 3]);
 
@@ -26,6 +27,9 @@ const calls = (g: GuardedDriver, path: string): [string, () => Promise<unknown>]
   ['delete', () => g.delete(path)],
   ['redirectURL', () => g.redirectURL(path, { method: 'GET' })],
 ];
+
+// The guard must be transparent to a correct driver.
+describeDriverConformance({ name: 'memory, guarded', create: () => guard(new MemoryStorage()) });
 
 describe('isValidPath', () => {
   it.each(['/a', '/a/b', '/a.b/_c/d-e/0', '/...', '/.hidden', '/a..b'])('should accept %j', (path) => {

@@ -6,7 +6,7 @@ import { MEDIA_TYPES } from '../manifests/media-types.js';
 export const sha256 = (b: Uint8Array | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 export const bytes = (n = 64) => new Uint8Array(randomBytes(n));
 
-export async function pushBlob(app: Hono, name: string, content: Uint8Array = bytes()): Promise<{ digest: string; size: number }> {
+export async function pushBlob(app: Hono, name: string, content: Uint8Array<ArrayBuffer> = bytes()): Promise<{ digest: string; size: number }> {
   const digest = sha256(content);
   const r = await app.request(`/v2/${name}/blobs/uploads/?digest=${digest}`, { method: 'POST', body: content });
   if (r.status !== 201) throw new Error(`push blob: ${r.status} ${await r.text()}`);

@@ -175,6 +175,23 @@ export const readerCases: readonly ConformanceCase[] = [
     },
   },
   {
+    name: "should fail a reader's stream with the signal's reason when aborted mid-read",
+    async run({ driver, path, prefix }) {
+      await driver.putContent(path('file'), pattern(8 * MiB, 5));
+      const controller = new AbortController();
+      const reason = new Error('client went away');
+      const reader = (await driver.reader(path('file'), 0, { signal: controller.signal })).getReader();
+      await reader.read();
+      controller.abort(reason);
+      // Chunks already read ahead may still arrive; the stream must then fail, not end cleanly.
+      const drain = async () => {
+        for (let r = await reader.read(); !r.done; r = await reader.read());
+      };
+      await expect(drain()).rejects.toBe(reason);
+      await driver.delete(prefix);
+    },
+  },
+  {
     name: 'should never mix old and new content when a file is replaced while it is read',
     async run({ driver, path, prefix }) {
       const [before, after] = [pattern(3 * MiB, 1), pattern(3 * MiB, 2)];
