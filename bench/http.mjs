@@ -12,6 +12,9 @@ export function keepAliveAgent(maxSockets) {
   return new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
 }
 
+/** A request idle this long (no bytes either way) is abandoned as stuck. */
+const IDLE_TIMEOUT_MS = 120_000;
+
 export class HttpError extends Error {
   constructor(message, status, body) {
     super(message);
@@ -68,6 +71,8 @@ export function send(url, { method = 'GET', headers = {}, body, agent, expect, h
       },
     );
     req.on('error', reject);
+    // Only a stuck server trips this: no byte in either direction for this long.
+    req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new Error(`${method} ${u.pathname}: no progress for ${IDLE_TIMEOUT_MS / 1000} s`)));
     if (body === undefined || body === null) {
       req.end();
     } else if (typeof body === 'string' || Buffer.isBuffer(body)) {

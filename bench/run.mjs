@@ -106,12 +106,18 @@ async function runTarget(name, workloads, payloads, profile, opts) {
   const result = { target: name, pid: target.pid, idleRssBytes: currentRss(target.pid), workloads: {} };
   try {
     for (const w of workloads) {
-      syncDisks(opts.sync);
       log(`${name}: ${w.id}`);
-      const window = startRssWindow(target.pid);
       let figures;
       let error;
       try {
+        if (w.prepare) await w.prepare(target, payloads, profile);
+      } catch (e) {
+        error = `preparing: ${e instanceof Error ? e.message : String(e)}`;
+      }
+      syncDisks(opts.sync);
+      const window = startRssWindow(target.pid);
+      try {
+        if (error) throw new Error(error);
         figures = await w.run(target, payloads, profile);
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);

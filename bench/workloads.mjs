@@ -176,6 +176,14 @@ export const WORKLOADS = [
     id: 'pull',
     group: 'pull',
     title: 'Pull the big blob (GET, stream, sha256-verify, discard)',
+    /** Pushes the blob first (untimed) when push_mono did not run before. */
+    async prepare({ baseUrl }, payloads) {
+      const agent = keepAliveAgent(1);
+      const a = payloads.a;
+      const head = await send(`${baseUrl}/v2/bench/big/blobs/${a.digest}`, { method: 'HEAD', agent });
+      if (head.status !== 200) await pushMonolithic(baseUrl, 'bench/big', a.digest, a.size, streamOf(a.path, 0, a.size), agent);
+      agent.destroy();
+    },
     async run({ baseUrl }, payloads, p) {
       const agent = keepAliveAgent(1);
       const a = payloads.a;

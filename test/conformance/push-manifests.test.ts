@@ -63,16 +63,19 @@ describe('push manifests (end-7)', () => {
     await expectManifest(repo, 'bare', body, OCI_MANIFEST);
   });
 
-  it('should push by a sha512 digest and answer with that same digest', async () => {
-    const repo = repoName('manifests');
-    const image = await client.pushImage(repo);
-    const body = image.body.replace(/}$/, ', "annotations": {"k": "sha512"}}');
-    const digest = sha512(body);
-    const res = await client.putManifest(repo, digest, body, OCI_MANIFEST);
-    expect(res.status).toBe(201);
-    expect(res.headers.get('docker-content-digest')).toBe(digest);
-    await expectManifest(repo, digest, body, OCI_MANIFEST);
-  });
+  it.skipIf(legacy('Distribution 2.8 hashes manifests with sha256 only: 400 DIGEST_INVALID for a sha512 reference (sha512 is a MAY)'))(
+    'should push by a sha512 digest and answer with that same digest',
+    async () => {
+      const repo = repoName('manifests');
+      const image = await client.pushImage(repo);
+      const body = image.body.replace(/}$/, ', "annotations": {"k": "sha512"}}');
+      const digest = sha512(body);
+      const res = await client.putManifest(repo, digest, body, OCI_MANIFEST);
+      expect(res.status).toBe(201);
+      expect(res.headers.get('docker-content-digest')).toBe(digest);
+      await expectManifest(repo, digest, body, OCI_MANIFEST);
+    },
+  );
 
   it('should move a tag to the manifest pushed last', async () => {
     const repo = repoName('manifests');

@@ -64,11 +64,19 @@ describe.skipIf(pre.skip)('docker CLI and engine', () => {
 
   afterAll(async () => {
     if (reg) {
-      const images = await run('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], {
+      // every tag and digest reference this file left in the engine (pulls by digest leave <none> tags)
+      const ls = await run('docker', ['image', 'ls', '--digests', '--format', '{{.Repository}} {{.Tag}} {{.Digest}}'], {
         allowFailure: true,
       });
-      const ours = images.stdout.split('\n').filter((r) => r.startsWith(`${reg?.host}/`));
-      if (ours.length > 0) await run('docker', ['image', 'rm', '--force', ...ours], { allowFailure: true });
+      const refs = ls.stdout
+        .split('\n')
+        .map((line) => line.split(' '))
+        .filter(([repo]) => repo?.startsWith(`${reg?.host}/`))
+        .flatMap(([repo, tag, digest]) => [
+          ...(tag && tag !== '<none>' ? [`${repo}:${tag}`] : []),
+          ...(digest && digest !== '<none>' ? [`${repo}@${digest}`] : []),
+        ]);
+      if (refs.length > 0) await run('docker', ['image', 'rm', '--force', ...refs], { allowFailure: true });
       await run('docker', ['manifest', 'rm', `${reg.host}/docker/multi:list`], { allowFailure: true });
     }
     if (work) await rm(work, { recursive: true, force: true });

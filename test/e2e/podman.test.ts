@@ -20,16 +20,17 @@ describe.skipIf(pre.skip)('podman', () => {
     return reg;
   };
 
-  /** Puts the layout's image `tag` into podman's store as `ref`; returns the image ID. */
-  async function load(tag: string, ref: string): Promise<string> {
-    const out = await podman('pull', '--quiet', `oci:${layout.dir}:${tag}`);
-    const id = out.stdout.trim().split('\n').pop() ?? '';
-    await podman('tag', id, ref);
-    return id;
-  }
-
   const imageId = async (ref: string): Promise<string> =>
     (await podman('image', 'inspect', '--format', '{{.Id}}', ref)).stdout.trim();
+
+  /**
+   * Puts the layout's image `tag` into podman's store as `ref` (with skopeo: `podman pull oci:…`
+   * would also name it after the layout's path); returns the image ID.
+   */
+  async function load(tag: string, ref: string): Promise<string> {
+    await skopeo('copy', '--quiet', `oci:${layout.dir}:${tag}`, `containers-storage:${ref}`);
+    return imageId(ref);
+  }
 
   async function removeAndPull(ref: string): Promise<string> {
     await podman('image', 'rm', ref);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { request, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NodeRegistryServer } from './serve.js';
 import { serveFetch, sleep, until } from './test-utils.js';
 
@@ -161,6 +161,41 @@ describe('serve streaming', () => {
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('should reset the connection when the response body fails midway', async () => {
+    // @hono/node-server reports the stream error with console.error
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      let sent = 0;
+      const s = await serveFetch(
+        () =>
+          new Response(
+            new ReadableStream<Uint8Array>({
+              pull(controller) {
+                if (sent >= 3 * 65536) return controller.error(new Error('disk gone'));
+                sent += 65536;
+                controller.enqueue(new Uint8Array(65536));
+              },
+            }),
+            { headers: { 'content-length': String(MiB) } },
+          ),
+      );
+      servers.push(s);
+      const outcome = await new Promise<string>((resolve) => {
+        request({ host: '127.0.0.1', port: s.port, path: '/blob' }, (res) => {
+          res.resume();
+          res.on('end', () => resolve('end'));
+          res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+        })
+          .on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'))
+          .end();
+      });
+      expect(outcome).toBe('ECONNRESET');
+      expect((await fetch(s.url)).status).toBe(200);
+    } finally {
+      consoleError.mockRestore();
     }
   });
 });

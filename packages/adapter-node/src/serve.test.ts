@@ -83,4 +83,12 @@ describe('serve', () => {
     );
     expect(raw.match(/\/\w:\d+;/g)).toEqual(['/a:70000;', '/b:0;', '/c:0;']);
   });
+
+  it('should build request URLs from the bound address when a client sends no Host', async () => {
+    const s = await serveFetch((req) => new Response(req.url));
+    servers.push(s);
+    const raw = await exchange(s.port, 'GET /v2/?n=1 HTTP/1.0\r\n\r\n');
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    expect(raw.endsWith(`\r\n\r\nhttp://127.0.0.1:${s.port}/v2/?n=1`)).toBe(true);
+  });
 });

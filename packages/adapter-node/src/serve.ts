@@ -81,7 +81,8 @@ const MAX_HEADERS_COUNT = 100;
  * @param app the fetch handler, e.g. `createRegistry({ storage }).app`.
  * @param options see {@link ServeOptions}.
  * @returns once listening.
- * @throws when the port cannot be bound (e.g. `EADDRINUSE`, `EACCES`); nothing is left open.
+ * @throws when the port cannot be bound (e.g. `EADDRINUSE`, `EACCES`), or what `onListen`
+ *   throws; nothing is left open.
  * @example
  * const { app } = createRegistry({ storage: new FsStorage({ root: './data' }) });
  * const server = await serve(app, { port: 5000, logger: console.log });
@@ -107,8 +108,14 @@ export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<
   const bound = (server.address() as AddressInfo).port;
   const info: ListenInfo = { url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}`, port: bound, hostname };
   const shutdown = new GracefulShutdown(server, shutdownTimeoutMs);
-  server.on('request', createHandler(app, `${info.hostname}:${bound}`, logger || undefined, shutdown));
-  options.onListen?.(info);
+  // The host used to build request URLs when an HTTP/1.0 client sends no Host header.
+  server.on('request', createHandler(app, new URL(info.url).host, logger || undefined, shutdown));
+  try {
+    options.onListen?.(info);
+  } catch (error) {
+    await shutdown.close();
+    throw error;
+  }
   return { ...info, server, close: () => shutdown.close() };
 }
 

@@ -26,6 +26,7 @@ import {
   PathNotFoundError,
   StorageError,
   type DriverCallOptions,
+  type ReaderOptions,
   type FileInfo,
   type FileWriter,
   type StorageDriver,
@@ -99,11 +100,11 @@ export class FsStorage implements StorageDriver {
     if (this.#fsync) await fsyncDir(dirname(file));
   }
 
-  async reader(path: string, offset = 0, options?: DriverCallOptions): Promise<ReadableStream<Uint8Array>> {
+  async reader(path: string, offset = 0, options?: ReaderOptions): Promise<ReadableStream<Uint8Array>> {
     options?.signal?.throwIfAborted();
     let handle: FileHandle;
     try {
-      handle = await open(this.#file(path), 'r');
+      handle = await open(options?.uncommitted ? `${this.#file(path)}#partial` : this.#file(path), 'r');
     } catch (error) {
       throw this.#notFound(error, path);
     }

@@ -10,6 +10,9 @@
  * is a valid directory path for `list`. Drivers may assume every path they receive has been
  * validated by {@link GuardedDriver}, which core always wraps around a driver.
  *
+ * A path is either a file or a directory: writing a file where a directory is (or beneath a
+ * file) is unspecified, and core never does it. A directory's `modTime` is unspecified.
+ *
  * Directories are implicit: they exist while something is stored beneath them. A driver that
  * has real directories (a filesystem) removes empty parents on `delete` and `move` where it
  * can; `list` must never report a directory that holds nothing.
@@ -18,7 +21,7 @@
  */
 
 /** Path grammar: one or more `/component`, components of `[A-Za-z0-9._-]`, not `.` or `..`. */
-export const PATH_PATTERN = /^(\/[A-Za-z0-9._-]+)+$/;
+export const PATH_PATTERN = /^(\/(?!\.\.?(?:\/|$))[A-Za-z0-9._-]+)+$/;
 
 /** Facts about one stored path. */
 export interface FileInfo {
@@ -45,6 +48,12 @@ export interface DriverCallOptions {
  * `list`) until `commit()` resolves; after a `close()` they can be taken up again by opening
  * a new writer on the same path with `append: true`, from this process or another one. That
  * is what lets a registry upload span several HTTP requests and processes.
+ *
+ * After `close()` or `commit()` a writer refuses `write`, `close` and `commit` with a
+ * StorageError; `cancel()` after `commit()` does nothing, so `try { commit } finally { cancel }`
+ * is safe. Deleting a directory discards unfinished writers beneath it, as `rm -r` would.
+ * When the writer's AbortSignal fires, later calls reject with its reason and what was already
+ * written is kept for a later append.
  */
 export interface FileWriter {
   /** Bytes written so far, including those of earlier writers on the same path when appending. */

@@ -15,6 +15,7 @@ import {
   PathNotFoundError,
   StorageError,
   type DriverCallOptions,
+  type ReaderOptions,
   type FileInfo,
   type FileWriter,
   type StorageDriver,
@@ -75,9 +76,12 @@ export class MemoryStorage implements StorageDriver {
     this.#install(path, content.byteLength ? [content.slice()] : [], content.byteLength);
   }
 
-  async reader(path: string, offset = 0, options?: DriverCallOptions): Promise<ReadableStream<Uint8Array>> {
+  async reader(path: string, offset = 0, options?: ReaderOptions): Promise<ReadableStream<Uint8Array>> {
     options?.signal?.throwIfAborted();
-    const { chunks, size } = this.#file(path);
+    const partial = options?.uncommitted ? this.#partials.get(path) : undefined;
+    if (options?.uncommitted && !partial) throw new PathNotFoundError(path);
+    // A snapshot of the chunk list: later appends do not change what this reader returns.
+    const { chunks, size } = partial ? { chunks: [...partial.chunks], size: partial.size } : this.#file(path);
     if (!Number.isSafeInteger(offset) || offset < 0 || offset > size) throw new InvalidOffsetError(path, offset);
     let index = 0;
     let inner = offset;
@@ -113,7 +117,7 @@ export class MemoryStorage implements StorageDriver {
     const node = this.#lookup(path);
     if (!node) throw new PathNotFoundError(path);
     const isDir = node.kind === 'dir';
-    return { path, size: isDir ? 0 : node.size, modTime: node.modTime, isDir };
+    return { path, size: isDir ? 0 : node.size, modTime: new Date(node.modTime), isDir };
   }
 
   async list(path: string, options?: DriverCallOptions): Promise<string[]> {

@@ -80,6 +80,24 @@ export const writerCases: readonly ConformanceCase[] = [
     },
   },
   {
+    name: 'should read back uncommitted content after close, and nothing once cancelled',
+    async run({ driver, path, prefix }) {
+      const data = pattern(300_000, 7);
+      const writer = await driver.writer(path('upload'));
+      await writer.write(data.subarray(0, 100_000));
+      await writer.write(data.subarray(100_000));
+      await writer.close();
+      expectBytes(await readAll(await driver.reader(path('upload'), 0, { uncommitted: true })), data);
+      expectBytes(await readAll(await driver.reader(path('upload'), 250_000, { uncommitted: true })), data.subarray(250_000));
+      await expectInvisible(driver, path('upload'));
+      const resumed = await driver.writer(path('upload'), { append: true });
+      await resumed.cancel();
+      await expectNotFound(driver.reader(path('upload'), 0, { uncommitted: true }));
+      await expectNotFound(driver.reader(path('never'), 0, { uncommitted: true }));
+      await driver.delete(prefix).catch(() => {});
+    },
+  },
+  {
     name: 'should keep the old content until commit replaces it',
     async run({ driver, path, prefix }) {
       await driver.putContent(path('file'), text('old'));
