@@ -4,12 +4,13 @@
  * list made with `docker manifest`. Images come from the OCI test layout through
  * `skopeo copy … docker-archive:` and `docker load` (`docker run` does not work on this engine).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, imageLayout, prerequisites, run, skopeo } from './clients.js';
-import { getManifest, MT, OciLayout, sha256, type ImageIndex, type ImageManifest } from './oci.js';
+import { blobStatus, getManifest, MT, OciLayout, sha256, type ImageIndex, type ImageManifest } from './oci.js';
 import { printLogOnFailure, startRegistry, type Registry } from './server.js';
 
 const pre = prerequisites('docker.test.ts', ['docker', 'skopeo']);
@@ -120,20 +121,40 @@ describe.skipIf(pre.skip)('docker CLI and engine', () => {
     expect(stored.digest).toBe(a.digest);
   });
 
-  it('should push and pull an image made by docker build FROM scratch', async () => {
+  it('should push and pull a 48 MiB layer made by docker build FROM scratch', async () => {
     const ctx = join(work, 'build');
     await mkdir(ctx, { recursive: true });
-    await writeFile(join(ctx, 'hello.txt'), `hello from ${host()} at ${new Date().toISOString()}\n`);
-    await writeFile(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\nLABEL org.example.wharf=e2e\n');
+    // random bytes: gzip cannot shrink them, so the PATCH body really is ~48 MiB
+    await writeFile(join(ctx, 'random.bin'), randomBytes(48 * 1024 * 1024));
+    await writeFile(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY random.bin /random.bin\nLABEL org.example.wharf=e2e\n');
     const ref = `${host()}/docker/built:1`;
     await docker('build', '--tag', ref, ctx);
     const built = await inspect(ref);
     const { digest } = await push(ref);
+
+    const manifest = (await getManifest(registry(), 'docker/built', digest)).json<ImageManifest>();
+    const layer = manifest.layers[0];
+    expect(layer?.size).toBeGreaterThan(48 * 1024 * 1024);
+    expect(await blobStatus(registry(), 'docker/built', layer?.digest ?? '')).toBe(200);
+
     await docker('image', 'rm', ref);
     await docker('pull', ref);
     const pulled = await inspect(ref);
     expect(pulled.Id).toBe(built.Id);
     expect(pulled.RepoDigests).toContain(`${host()}/docker/built@${digest}`);
+  });
+
+  it('should pull the image for each platform from an OCI index pushed by skopeo', async () => {
+    const repo = `${host()}/docker/oci-index`;
+    await skopeo('copy', '--all', '--preserve-digests', `oci:${layout.dir}:multi`, `docker://${repo}:multi`, '--dest-tls-verify=false');
+    for (const arch of ['arm64', 'amd64']) {
+      await docker('pull', '--platform', `linux/${arch}`, `${repo}:multi`);
+      const img = await inspect(`${repo}:multi`);
+      expect(img.Architecture).toBe(arch);
+      expect(img.Id).toBe(layout.configDigest(arch));
+      expect(img.RepoDigests).toContain(`${repo}@${layout.tagged('multi').digest}`);
+      await docker('image', 'rm', `${repo}:multi`);
+    }
   });
 
   it('should push a two-architecture list with docker manifest and pull the arm64 image by platform', async () => {

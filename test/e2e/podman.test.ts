@@ -128,5 +128,9 @@ describe.skipIf(pre.skip)('podman', () => {
       (await skopeo('inspect', TLS, '--override-arch', 'arm64', `docker://${repo}:list`)).stdout,
     ) as { Architecture: string; Digest: string };
     expect(arm.Architecture).toBe('arm64');
+
+    await podman('image', 'rm', `${repo}:arm64`);
+    await podman('pull', TLS, '--arch', 'arm64', `${repo}:list`);
+    expect(await imageId(`${repo}:list`)).toBe(ids.arm64);
   });
 });
