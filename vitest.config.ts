@@ -33,6 +33,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // installs and starts the real clients when CI has not already (see .ci/e2e-clients.sh)
+          globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           // real clients share one docker daemon and podman store: one file at a time

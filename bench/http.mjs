@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
+import { connect as netConnect } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 
 /** A keep-alive agent with `maxSockets` sized to the concurrency of a workload. */
@@ -94,4 +95,80 @@ export function withDigest(uploadUrl, digest) {
   const u = new URL(uploadUrl);
   u.searchParams.set('digest', digest);
   return u;
+}
+
+/**
+ * GETs `url` over a fresh raw TCP connection and counts the body, reading into one reused
+ * 4 MiB buffer (socket `onread`), so that the client costs as little as possible: for pulls
+ * at GB/s node:http's per-chunk Buffers and events, and an in-line sha256, are slower than
+ * the servers under test. With `hash: true` the body is also sha256-hashed as it arrives.
+ * Needs a Content-Length response (no chunked encoding); resolves `{ status, bytes, digest? }`.
+ */
+export function rawGet(url, { hash = false, headers = {} } = {}) {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  return new Promise((resolve, reject) => {
+    const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+    const hasher = hash ? createHash('sha256') : undefined;
+    let head = Buffer.alloc(0);
+    let status;
+    let length;
+    let bytes = 0;
+    let failed = false;
+    const fail = (error) => {
+      if (failed) return;
+      failed = true;
+      socket.destroy();
+      reject(error);
+    };
+    const body = (chunk) => {
+      bytes += chunk.length;
+      hasher?.update(chunk);
+    };
+    const socket = netConnect({
+      host: u.hostname,
+      port: Number(u.port),
+      onread: {
+        buffer,
+        callback(n, buf) {
+          if (failed) return false;
+          if (status === undefined) {
+            head = Buffer.concat([head, buf.subarray(0, n)]);
+            const end = head.indexOf('\r\n\r\n');
+            if (end < 0) return true;
+            const lines = head.subarray(0, end).toString('latin1').split('\r\n');
+            status = Number(lines[0].split(' ')[1]);
+            const fields = Object.fromEntries(
+              lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+            );
+            if (status !== 200) {
+              fail(new HttpError(`GET ${u.pathname}: HTTP ${status} (expected 200)`, status, ''));
+              return false;
+            }
+            if (fields['transfer-encoding'] || fields['content-length'] === undefined) {
+              fail(new Error(`GET ${u.pathname}: rawGet needs a Content-Length response`));
+              return false;
+            }
+            length = Number(fields['content-length']);
+            body(head.subarray(end + 4));
+            head = undefined;
+          } else {
+            body(buf.subarray(0, n));
+          }
+          return true;
+        },
+      },
+    });
+    socket.on('connect', () => {
+      const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      socket.write(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\n${extra}Connection: close\r\n\r\n`);
+    });
+    socket.on('error', fail);
+    socket.setTimeout(IDLE_TIMEOUT_MS, () => fail(new Error(`GET ${u.pathname}: no progress for ${IDLE_TIMEOUT_MS / 1000} s`)));
+    socket.on('close', () => {
+      if (failed) return;
+      if (status === undefined) return fail(new Error(`GET ${u.pathname}: connection closed before the response headers`));
+      if (bytes !== length) return fail(new Error(`GET ${u.pathname}: got ${bytes} body bytes, Content-Length was ${length}`));
+      resolve({ status, bytes, digest: hasher ? `sha256:${hasher.digest('hex')}` : undefined });
+    });
+  });
 }

@@ -155,6 +155,7 @@ function tableRows(p) {
     { label: `push ${big} monolithic`, unit: 'MB/s', get: get('push_mono', 'mbps'), target: atLeast(1.1) },
     { label: `push ${big} in ${p.chunkSize / MiB} MiB chunks`, unit: 'MB/s', get: get('push_chunked', 'mbps'), target: atLeast(1.1) },
     { label: `pull ${big} (median of ${p.pullRepeats})`, unit: 'MB/s', get: get('pull', 'mbps'), target: atLeast(0.95) },
+    { label: '  one pull, sha256 on the fly', unit: 'MB/s', get: get('pull', 'verifiedMbps') },
     { label: `manifest PUT ×${p.manifestCount}, ${p.manifestConcurrency} in flight`, unit: 'ops/s', get: get('manifests', 'put', 'opsPerSec'), target: atLeast(2) },
     { label: '  p50', unit: 'ms', get: get('manifests', 'put', 'p50Ms'), lower: true },
     { label: '  p99', unit: 'ms', get: get('manifests', 'put', 'p99Ms'), lower: true },

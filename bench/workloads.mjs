@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { keepAliveAgent, resolveLocation, send, withDigest } from './http.mjs';
+import { keepAliveAgent, rawGet, resolveLocation, send, withDigest } from './http.mjs';
 import { latencySummary, mbPerSec, median, MiB, nowMs, opsPerSec } from './stats.mjs';
 
 const OCTET = 'application/octet-stream';
@@ -25,7 +25,7 @@ export const PROFILES = {
   full: {
     bigSize: 256 * MiB,
     chunkSize: 16 * MiB,
-    pullRepeats: 3,
+    pullRepeats: 5,
     manifestCount: 200,
     manifestConcurrency: 16,
     manifestLongGets: 2000,
@@ -39,7 +39,7 @@ export const PROFILES = {
   quick: {
     bigSize: 32 * MiB,
     chunkSize: 4 * MiB,
-    pullRepeats: 2,
+    pullRepeats: 3,
     manifestCount: 100,
     manifestConcurrency: 16,
     manifestLongGets: 500,
@@ -175,7 +175,7 @@ export const WORKLOADS = [
   {
     id: 'pull',
     group: 'pull',
-    title: 'Pull the big blob (GET, stream, sha256-verify, discard)',
+    title: 'Pull the big blob (GET, stream, discard; one extra pull sha256-verified)',
     /** Pushes the blob first (untimed) when push_mono did not run before. */
     async prepare({ baseUrl }, payloads) {
       const agent = keepAliveAgent(1);
@@ -185,20 +185,24 @@ export const WORKLOADS = [
       agent.destroy();
     },
     async run({ baseUrl }, payloads, p) {
-      const agent = keepAliveAgent(1);
       const a = payloads.a;
+      const url = `${baseUrl}/v2/bench/big/blobs/${a.digest}`;
+      // One pull hashed on the fly to verify the content; its rate is reported apart, since an
+      // in-line sha256 (~1.3 GB/s on one core) caps the client below what the servers can send.
+      let t0 = nowMs();
+      const verified = await rawGet(url, { hash: true });
+      const verifyMs = nowMs() - t0;
+      if (verified.digest !== a.digest || verified.bytes !== a.size) {
+        throw new Error(`pulled ${verified.bytes} bytes with digest ${verified.digest}, expected ${a.size} bytes, ${a.digest}`);
+      }
+      // Timed pulls: receive and count, no hashing.
       const runs = [];
       for (let i = 0; i < p.pullRepeats; i++) {
-        const t0 = nowMs();
-        const res = await send(`${baseUrl}/v2/bench/big/blobs/${a.digest}`, { agent, expect: 200, hashResponse: true });
-        const ms = nowMs() - t0;
-        if (res.digest !== a.digest || res.bytes !== a.size) {
-          throw new Error(`pulled ${res.bytes} bytes with digest ${res.digest}, expected ${a.size} bytes, ${a.digest}`);
-        }
-        runs.push(mbPerSec(a.size, ms));
+        t0 = nowMs();
+        const res = await rawGet(url);
+        runs.push(mbPerSec(res.bytes, nowMs() - t0));
       }
-      agent.destroy();
-      return { bytes: a.size, mbps: median(runs), runsMbps: runs };
+      return { bytes: a.size, mbps: median(runs), runsMbps: runs, verifiedMbps: mbPerSec(a.size, verifyMs), verified: true };
     },
   },
   {

@@ -3,7 +3,8 @@
  * up front that they (and the test image) are there.
  *
  * The environment comes from `.ci/e2e-clients.sh up` (DOCKER_HOST, DOCKER_CONFIG,
- * CONTAINERS_*, REGISTRY_AUTH_FILE, WHARF_TEST_IMAGE_LAYOUT). docker gets it as is, with the
+ * CONTAINERS_*, REGISTRY_AUTH_FILE, WHARF_TEST_IMAGE_LAYOUT), exported by .ci/run or handed
+ * over by global-setup.ts. docker gets it as is, with the
  * legacy builder; podman and skopeo get it without DOCKER_CONFIG, which would make them read
  * docker's config.json instead of REGISTRY_AUTH_FILE.
  *
@@ -13,7 +14,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { inject } from 'vitest';
 import { targetMissing } from './server.js';
+
+// the variables of `.ci/e2e-clients.sh up` when global-setup.ts ran it (CI exports them itself)
+Object.assign(process.env, inject('wharfE2eEnv') ?? {});
 
 export type Client = 'docker' | 'podman' | 'skopeo';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, imageLayout, prerequisites, run, skopeo } from './clients.js';
 import { blobStatus, getManifest, MT, OciLayout, sha256, type ImageIndex, type ImageManifest } from './oci.js';
-import { printLogOnFailure, startRegistry, type Registry } from './server.js';
+import { logOnFailureAndStop, startRegistry, type Registry } from './server.js';
 
 const pre = prerequisites('docker.test.ts', ['docker', 'skopeo']);
 
@@ -61,7 +61,7 @@ describe.skipIf(pre.skip)('docker CLI and engine', () => {
     work = await mkdtemp(join(tmpdir(), 'wharf-e2e-docker-'));
     reg = await startRegistry();
   });
-  printLogOnFailure(() => reg);
+  logOnFailureAndStop(() => reg);
 
   afterAll(async () => {
     if (reg) {

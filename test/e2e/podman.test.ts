@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageLayout, podman, prerequisites, run, skopeo } from './clients.js';
 import { getManifest, MT, OciLayout, sha256, type ImageIndex, type ImageManifest } from './oci.js';
-import { printLogOnFailure, startRegistry, type Registry } from './server.js';
+import { logOnFailureAndStop, startRegistry, type Registry } from './server.js';
 
 const pre = prerequisites('podman.test.ts', ['podman', 'skopeo']);
 const TLS = '--tls-verify=false';
@@ -20,8 +20,7 @@ describe.skipIf(pre.skip)('podman', () => {
     return reg;
   };
 
-  const imageId = async (ref: string): Promise<string> =>
-    (await podman('image', 'inspect', '--format', '{{.Id}}', ref)).stdout.trim();
+  const imageId = async (ref: string): Promise<string> => (await podman('image', 'inspect', '--format', '{{.Id}}', ref)).stdout.trim();
 
   /**
    * Puts the layout's image `tag` into podman's store as `ref` (with skopeo: `podman pull oci:…`
@@ -45,7 +44,7 @@ describe.skipIf(pre.skip)('podman', () => {
     layout = new OciLayout(imageLayout());
     reg = await startRegistry();
   });
-  printLogOnFailure(() => reg);
+  logOnFailureAndStop(() => reg);
 
   afterAll(async () => {
     if (!reg) return;
@@ -124,9 +123,10 @@ describe.skipIf(pre.skip)('podman', () => {
       expect(child.json<ImageManifest>().config.digest).toBe(`sha256:${ids[arch]}`);
     }
 
-    const arm = JSON.parse(
-      (await skopeo('inspect', TLS, '--override-arch', 'arm64', `docker://${repo}:list`)).stdout,
-    ) as { Architecture: string; Digest: string };
+    const arm = JSON.parse((await skopeo('inspect', TLS, '--override-arch', 'arm64', `docker://${repo}:list`)).stdout) as {
+      Architecture: string;
+      Digest: string;
+    };
     expect(arm.Architecture).toBe('arm64');
 
     await podman('image', 'rm', `${repo}:arm64`);

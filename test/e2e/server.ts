@@ -5,11 +5,11 @@
  * The target is Wharf's standalone server (`node packages/adapter-node/dist/cli.js serve`, built
  * by `npm run build`), or — with `WHARF_E2E_TARGET=distribution` — Debian's CNCF Distribution
  * (`docker-registry serve`), so the tests themselves can be checked against a reference
- * registry. Everything the server prints is kept; {@link printLogOnFailure} shows the lines a
+ * registry. Everything the server prints is kept; {@link logOnFailureAndStop} shows the lines a
  * failing test caused.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,13 +35,9 @@ export function target(): Target {
 /** Why the target cannot be started, or undefined when it can. */
 export function targetMissing(): string | undefined {
   if (target() === 'wharf') {
-    return existsSync(wharfCli)
-      ? undefined
-      : `Wharf's standalone server is not built (${wharfCli} is missing): run \`npm run build\``;
+    return existsSync(wharfCli) ? undefined : `Wharf's standalone server is not built (${wharfCli} is missing): run \`npm run build\``;
   }
-  return existsSync(distributionBin)
-    ? undefined
-    : `${distributionBin} is missing: apt-get install docker-registry`;
+  return existsSync(distributionBin) ? undefined : `${distributionBin} is missing: apt-get install docker-registry`;
 }
 
 export interface Registry {
@@ -142,6 +138,30 @@ function collectLines(child: ChildProcess, log: string[]): void {
 }
 
 /**
+ * Kills `child` (and removes its directory) if this test worker ends first (a crash, a broken hook, or vitest's SIGTERM to a
+ * worker whose file never called stop()). Returns the function that drops the guard.
+ */
+function guardOrphan(child: ChildProcess, dir: string): () => void {
+  const onExit = (): void => {
+    child.kill('SIGKILL');
+    if (process.env.WHARF_E2E_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
+  };
+  const onSigterm = (): void => {
+    onExit();
+    release();
+    // a SIGTERM listener replaces the default action: die as we would have without ours
+    if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
+  };
+  const release = (): void => {
+    process.off('exit', onExit);
+    process.off('SIGTERM', onSigterm);
+  };
+  process.once('exit', onExit);
+  process.on('SIGTERM', onSigterm);
+  return release;
+}
+
+/**
  * Starts the registry chosen by `WHARF_E2E_TARGET` on a free port of 127.0.0.1 with an empty
  * data directory (removed again by `stop()` unless `WHARF_E2E_KEEP=1`), and waits until
  * `GET /v2/` answers 200.
@@ -162,6 +182,7 @@ export async function startRegistry(): Promise<Registry> {
     collectLines(child, log);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.once('error', (err) => log.push(`spawn error: ${String(err)}`));
+    void exited.then(guardOrphan(child, dir));
 
     const stop = async (): Promise<void> => {
       if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
@@ -186,9 +207,9 @@ export async function startRegistry(): Promise<Registry> {
 
 /**
  * Registers hooks in the current file or suite: when a test fails, print the registry log lines
- * written while it ran; after the last test, stop the registry.
+ * written while it ran (all of it if a beforeAll failed); after the last test, stop the registry.
  */
-export function printLogOnFailure(registry: () => Registry | undefined): void {
+export function logOnFailureAndStop(registry: () => Registry | undefined): void {
   beforeEach(({ onTestFailed, task }) => {
     const from = registry()?.log.length ?? 0;
     onTestFailed(() => {
@@ -201,7 +222,13 @@ export function printLogOnFailure(registry: () => Registry | undefined): void {
       );
     });
   });
-  afterAll(async () => {
-    await registry()?.stop();
+  // biome-ignore lint/correctness/noEmptyPattern: vitest wants a destructuring pattern for the (unused) fixture context
+  afterAll(async ({}, suite) => {
+    const reg = registry();
+    // a failed beforeAll runs no test, so no onTestFailed: show the whole log instead
+    if (reg && suite.result?.state === 'fail') {
+      console.error(`--- ${reg.target} log (pid ${reg.pid}, ${reg.url}) ---\n${reg.log.slice(-400).join('\n')}`);
+    }
+    await reg?.stop();
   });
 }

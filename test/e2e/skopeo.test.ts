@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageLayout, prerequisites, skopeo } from './clients.js';
 import { blobStatus, getManifest, MT, OciLayout, sha256, type ImageIndex, type ImageManifest } from './oci.js';
-import { printLogOnFailure, startRegistry, type Registry } from './server.js';
+import { logOnFailureAndStop, startRegistry, type Registry } from './server.js';
 
 const pre = prerequisites('skopeo.test.ts', ['skopeo']);
 const TLS = '--tls-verify=false';
@@ -34,7 +34,7 @@ describe.skipIf(pre.skip)('skopeo', () => {
     // skopeo's blob-info cache remembers from earlier pushes
     await skopeo('copy', '--all', '--preserve-digests', `oci:${layout.dir}:multi`, remote('multi'), '--dest-tls-verify=false');
   });
-  printLogOnFailure(() => reg);
+  logOnFailureAndStop(() => reg);
 
   afterAll(async () => {
     if (work) await rm(work, { recursive: true, force: true });

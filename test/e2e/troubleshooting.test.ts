@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { imageLayout, prerequisites, run, skopeo } from './clients.js';
 import { getManifest, MT, OciLayout, putManifest } from './oci.js';
-import { printLogOnFailure, startRegistry, type Registry } from './server.js';
+import { logOnFailureAndStop, startRegistry, type Registry } from './server.js';
 
 const pre = prerequisites('troubleshooting.test.ts', ['skopeo']);
 const A = 'trouble/images';
@@ -35,7 +35,7 @@ describe.skipIf(pre.skip)('troubleshooting: manifest blob unknown', () => {
       );
     }
   });
-  printLogOnFailure(() => reg);
+  logOnFailureAndStop(() => reg);
 
   it('should refuse an index whose child manifests are in another repository', async () => {
     const index = layout.tagged('multi');
