@@ -61,7 +61,13 @@ export class Uploads {
       if (error instanceof PathNotFoundError) throw unknownUpload(id);
       throw error;
     }
-    const parsed = uploadStateSchema.safeParse(JSON.parse(fromUtf8(raw)));
+    let json: unknown = null;
+    try {
+      json = JSON.parse(fromUtf8(raw));
+    } catch {
+      // a corrupt state file is an unknown upload, not a server error
+    }
+    const parsed = uploadStateSchema.safeParse(json);
     if (!parsed.success || parsed.data.name !== name || parsed.data.id !== id) throw unknownUpload(id);
     return parsed.data;
   }

@@ -53,7 +53,8 @@ async function handle(api: RegistryApi, options: AppOptions, request: Request): 
     response = await route(api, options, request, method);
   } catch (error) {
     await drain(request.body);
-    if (!isRegistryError(error)) await report(api, error, request);
+    // A client that went away mid-body is not a server failure worth reporting.
+    if (!isRegistryError(error) && !request.signal.aborted) await report(api, error, request);
     response = errorResponse(error, method);
   }
   for (const [k, v] of Object.entries(COMMON_HEADERS)) response.headers.set(k, v);
