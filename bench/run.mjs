@@ -10,7 +10,7 @@
  * See docs/benchmarks.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -72,6 +72,14 @@ function parseCli(argv) {
 
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
+function tailFile(file, lines) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function syncDisks(enabled) {
   if (enabled) spawnSync('sync', { stdio: 'ignore' });
 }
@@ -123,8 +131,10 @@ async function runTarget(name, workloads, payloads, profile, opts) {
         error = e instanceof Error ? e.message : String(e);
         log(`${name}: ${w.id} FAILED: ${error}`);
       }
+      const serverLog = error ? tailFile(target.logFile, 40) : undefined;
+      if (serverLog) log(`${name} stderr (last lines):\n${serverLog}`);
       const rss = window.stop();
-      result.workloads[w.id] = { ...(figures ?? {}), error, peakRssBytes: rss.peakBytes, rss };
+      result.workloads[w.id] = { ...(figures ?? {}), error, serverLog, peakRssBytes: rss.peakBytes, rss };
       if (target.child.exitCode !== null || target.child.signalCode !== null) {
         log(`${name}: server exited (${target.child.exitCode ?? target.child.signalCode}); skipping the rest`);
         break;

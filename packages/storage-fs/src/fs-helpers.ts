@@ -4,7 +4,9 @@
  * @module
  */
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, opendir, rmdir } from 'node:fs/promises';
+import { fsyncPath } from './fd-io.js';
+import type { Dir } from 'node:fs';
+import { mkdir, opendir, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** Names containing `#` are the driver's own (partial and temp files): never listed. */
@@ -20,19 +22,48 @@ export const isMissing = (error: unknown): boolean => {
   return code === 'ENOENT' || code === 'ENOTDIR';
 };
 
+/** One directory's fsync in progress, and the one queued behind it. */
+interface DirSync {
+  running: Promise<void>;
+  queued: Promise<void> | null;
+}
+
+const dirSyncs = new Map<string, DirSync>();
+
 /**
- * fsync a directory, so the entries created, renamed or removed in it survive a power loss.
- * Platforms that cannot fsync a directory (Windows) and directories already gone are skipped.
+ * fsync a directory, so that entries created, renamed or removed in it survive a crash.
+ *
+ * Concurrent callers share work: a caller needs an fsync that starts after its own change, so
+ * while one runs, everyone who arrives joins a single queued fsync that starts when it ends.
+ * Sixteen pushes tagging into the same `tags` directory then cost two fsyncs, not sixteen.
  */
-export async function fsyncDir(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
+export function fsyncDir(dir: string): Promise<void> {
+  const state = dirSyncs.get(dir);
+  if (!state) {
+    const fresh: DirSync = { running: Promise.resolve(), queued: null };
+    fresh.running = fsyncDirOnce(dir).finally(() => settleDirSync(dir, fresh));
+    dirSyncs.set(dir, fresh);
+    return fresh.running;
+  }
+  state.queued ??= state.running.catch(() => {}).then(() => fsyncDirOnce(dir));
+  return state.queued;
+}
+
+function settleDirSync(dir: string, state: DirSync): void {
+  const next = state.queued;
+  if (!next) {
+    dirSyncs.delete(dir);
+    return;
+  }
+  state.queued = null;
+  state.running = next.finally(() => settleDirSync(dir, state));
+}
+
+async function fsyncDirOnce(dir: string): Promise<void> {
   try {
-    handle = await open(dir, 'r');
-    await handle.sync();
+    await fsyncPath(dir);
   } catch (error) {
     if (!['ENOENT', 'EISDIR', 'EPERM', 'EINVAL', 'EBADF'].includes(codeOf(error) ?? '')) throw error;
-  } finally {
-    await handle?.close();
   }
 }
 
@@ -75,7 +106,7 @@ export async function pruneEmptyDirs(root: string, dir: string, fsync: boolean):
  * partial or temp files) are walked to the end.
  */
 export async function hasVisible(dir: string): Promise<boolean> {
-  let entries;
+  let entries: Dir;
   try {
     entries = await opendir(dir, { bufferSize: 32 });
   } catch (error) {

@@ -17,7 +17,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   InvalidOffsetError,
@@ -32,8 +33,9 @@ import {
   type StorageDriver,
   type WriterOptions,
 } from '@wharf/core';
-import { codeOf, ensureDir, fsyncDir, hasVisible, isHidden, isMissing, mapLimit, pruneEmptyDirs, writeFully } from './fs-helpers.js';
+import { codeOf, ensureDir, fsyncDir, hasVisible, isHidden, isMissing, mapLimit, pruneEmptyDirs } from './fs-helpers.js';
 import { fileStream } from './fs-reader.js';
+import { readSmallFile, writeNewFile } from './fd-io.js';
 import { FsWriter } from './fs-writer.js';
 
 /** Options of {@link FsStorage}. */
@@ -46,6 +48,13 @@ export interface FsStorageOptions {
    * tests and scratch registries.
    */
   readonly fsync?: boolean;
+  /**
+   * Read small files (`getContent`) and `stat` synchronously (default `true`). On a local disk
+   * a tag lookup then costs one system call's time instead of several thread-pool round trips,
+   * which is most of a manifest GET. Turn it off on network filesystems, where one slow read
+   * would stall every request of the process.
+   */
+  readonly syncReads?: boolean;
 }
 
 /**
@@ -59,17 +68,20 @@ export class FsStorage implements StorageDriver {
   /** Absolute path of the store's root directory. */
   readonly root: string;
   readonly #fsync: boolean;
+  readonly #syncReads: boolean;
 
   /** @param options see {@link FsStorageOptions}. */
   constructor(options: FsStorageOptions) {
     this.root = resolve(options.root);
     this.#fsync = options.fsync ?? true;
+    this.#syncReads = options.syncReads ?? true;
   }
 
   async getContent(path: string, options?: DriverCallOptions): Promise<Uint8Array> {
     options?.signal?.throwIfAborted();
     try {
-      const buffer = await readFile(this.#file(path));
+      const file = this.#file(path);
+      const buffer = this.#syncReads ? readFileSync(file) : await readSmallFile(file);
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     } catch (error) {
       throw this.#notFound(error, path);
@@ -80,15 +92,9 @@ export class FsStorage implements StorageDriver {
     options?.signal?.throwIfAborted();
     const file = this.#file(path);
     const temp = `${file}#tmp-${randomBytes(6).toString('hex')}`;
-    const handle = await this.#inDir(dirname(file), path, () => open(temp, 'wx'));
     let renamed = false;
     try {
-      try {
-        await writeFully(handle, content);
-        if (this.#fsync) await handle.datasync();
-      } finally {
-        await handle.close();
-      }
+      await this.#inDir(dirname(file), path, () => writeNewFile(temp, content, this.#fsync));
       options?.signal?.throwIfAborted();
       await rename(temp, file).catch((error: unknown) => {
         throw this.#conflict(error, path);
@@ -142,9 +148,12 @@ export class FsStorage implements StorageDriver {
   async stat(path: string, options?: DriverCallOptions): Promise<FileInfo> {
     options?.signal?.throwIfAborted();
     const file = this.#file(path);
-    const info = await stat(file).catch((error: unknown) => {
+    let info: Stats;
+    try {
+      info = this.#syncReads ? statSync(file) : await stat(file);
+    } catch (error) {
       throw this.#notFound(error, path);
-    });
+    }
     if (info.isFile()) return { path, size: info.size, modTime: info.mtime, isDir: false };
     if (!info.isDirectory() || !(await hasVisible(file))) throw new PathNotFoundError(path);
     // A directory's own mtime ignores changes deeper down; "now" is always at or after its
@@ -155,7 +164,7 @@ export class FsStorage implements StorageDriver {
   async list(path: string, options?: DriverCallOptions): Promise<string[]> {
     options?.signal?.throwIfAborted();
     const dir = path === '/' ? this.root : this.#file(path);
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {

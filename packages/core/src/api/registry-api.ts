@@ -46,7 +46,7 @@ export class RegistryApi {
     this.links = new RepositoryLinks(driver);
     this.uploads = new Uploads(driver, this.blobs, this.links);
     this.referrersIndex = new Referrers(driver);
-    this.manifests = new ManifestStore(driver, this.blobs, this.links, this.referrersIndex);
+    this.manifests = new ManifestStore(driver, this.links, this.referrersIndex);
   }
 
   // ---- blobs ----

@@ -1,7 +1,7 @@
 /**
  * The content-addressable blob store shared by every repository. Blobs get in only through
- * {@link BlobStore.adopt} (a verified upload) or {@link BlobStore.putVerified} (bytes whose
- * digest core just computed), so whatever is at a blob path is complete and matches its name.
+ * {@link BlobStore.adopt}, which takes a committed upload whose digest was verified, so
+ * whatever is at a blob path is complete and matches its name.
  * @module
  */
 import { parseDigest, type Digest } from '../digest.js';
@@ -20,7 +20,7 @@ export class BlobStore {
   /** Size of a stored blob, or `null` when absent. */
   async stat(digest: Digest): Promise<BlobInfo | null> {
     try {
-      const info = await this.driver.stat(pathFor({ kind: 'blobData', digest }));
+      const info = await this.driver.stat(pathFor({ kind: 'blob', digest }));
       return { digest: digest.value, size: info.size };
     } catch (error) {
       if (error instanceof PathNotFoundError) return null;
@@ -34,30 +34,16 @@ export class BlobStore {
    * @throws PathNotFoundError when absent.
    */
   async open(digest: Digest, range?: { start: number; end: number }): Promise<ReadableStream<Uint8Array>> {
-    const path = pathFor({ kind: 'blobData', digest });
+    const path = pathFor({ kind: 'blob', digest });
     if (!range) return this.driver.reader(path, 0);
     const stream = await this.driver.reader(path, range.start);
     return limitStream(stream, range.end - range.start + 1);
   }
 
-  /** Read a small blob (a manifest) whole. @throws PathNotFoundError */
-  async read(digest: Digest): Promise<Uint8Array> {
-    return this.driver.getContent(pathFor({ kind: 'blobData', digest }));
-  }
-
   /** A presigned URL for the blob when the driver offers one. */
   async redirectURL(digest: Digest, method: 'GET' | 'HEAD'): Promise<string | null> {
     if (!this.driver.redirectURL) return null;
-    return this.driver.redirectURL(pathFor({ kind: 'blobData', digest }), { method });
-  }
-
-  /**
-   * Store bytes whose digest the caller computed from these very bytes. Skips the write when
-   * the blob is already there (content addressing makes the old copy identical).
-   */
-  async putVerified(digest: Digest, bytes: Uint8Array): Promise<void> {
-    if (await this.stat(digest)) return;
-    await this.driver.putContent(pathFor({ kind: 'blobData', digest }), bytes);
+    return this.driver.redirectURL(pathFor({ kind: 'blob', digest }), { method });
   }
 
   /**
@@ -69,12 +55,12 @@ export class BlobStore {
       await this.driver.delete(committedPath).catch(ignoreNotFound);
       return;
     }
-    await this.driver.move(committedPath, pathFor({ kind: 'blobData', digest }));
+    await this.driver.move(committedPath, pathFor({ kind: 'blob', digest }));
   }
 
   /** Remove a blob from the store (garbage collection only). */
   async delete(digest: Digest): Promise<void> {
-    await this.driver.delete(pathFor({ kind: 'blobDir', digest })).catch(ignoreNotFound);
+    await this.driver.delete(pathFor({ kind: 'blob', digest })).catch(ignoreNotFound);
   }
 }
 

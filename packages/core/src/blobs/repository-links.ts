@@ -31,7 +31,7 @@ export class RepositoryLinks {
   /** Remove a link. @returns false when there was none. */
   async unlink(name: string, digest: Digest): Promise<boolean> {
     try {
-      await this.driver.delete(pathFor({ kind: 'layerDir', name, digest }));
+      await this.driver.delete(pathFor({ kind: 'layerLink', name, digest }));
       return true;
     } catch (error) {
       ignoreNotFound(error);

@@ -1,7 +1,7 @@
 /**
  * Resumable blob uploads.
  *
- * A session is a directory in storage (`_uploads/<id>/state` and `data`), so any process can
+ * A session lives in storage (`_uploads/<id>.state` and `<id>.data`), so any process can
  * serve any request of it and a restart loses nothing. Bytes stream from the request into the
  * driver's append-only writer and through the digester in the same pass; on the closing PUT the
  * digest and size are checked, the writer commits, and the data moves into the blob store —
@@ -227,7 +227,10 @@ export class Uploads {
 
   async #remove(state: UploadState): Promise<void> {
     this.#checkpoints.delete(`${state.name}/${state.id}`);
-    await this.driver.delete(pathFor({ kind: 'uploadDir', name: state.name, id: state.id })).catch(ignoreNotFound);
+    // The data was moved or cancelled already; the state goes last, so a crash in between
+    // leaves a session that reports its size rather than bytes nobody can find.
+    await this.driver.delete(pathFor({ kind: 'uploadData', name: state.name, id: state.id })).catch(ignoreNotFound);
+    await this.driver.delete(pathFor({ kind: 'uploadState', name: state.name, id: state.id })).catch(ignoreNotFound);
   }
 }
 

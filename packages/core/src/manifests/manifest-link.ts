@@ -25,3 +25,24 @@ export function decodeLink(bytes: Uint8Array): ManifestLink | null {
     return null;
   }
 }
+
+const NEWLINE = 0x0a;
+
+/** A revision file: the link as one JSON line, then the manifest's exact bytes. */
+export function encodeRevision(link: ManifestLink, body: Uint8Array): Uint8Array {
+  const header = utf8(`${JSON.stringify(link)}\n`);
+  const out = new Uint8Array(header.byteLength + body.byteLength);
+  out.set(header);
+  out.set(body, header.byteLength);
+  return out;
+}
+
+/** Split a revision file; `null` when it is not one (or is truncated). */
+export function decodeRevision(bytes: Uint8Array): { link: ManifestLink; body: Uint8Array } | null {
+  const end = bytes.indexOf(NEWLINE);
+  if (end < 0) return null;
+  const link = decodeLink(bytes.subarray(0, end));
+  const body = bytes.subarray(end + 1);
+  if (!link || body.byteLength !== link.size) return null;
+  return { link, body };
+}

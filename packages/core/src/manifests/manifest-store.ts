@@ -1,17 +1,18 @@
 /**
  * Manifests of repositories: store (after checking every reference), resolve tags and
- * digests, delete. Manifest bytes live in the blob store; the repository holds revision links,
- * tag links and referrer links (see storage/paths.ts).
+ * digests, delete. A manifest lives in its repository's revision file (descriptor line + exact
+ * bytes); tags and referrer entries point at it (see storage/paths.ts). Manifests are small,
+ * so keeping them out of the shared blob store saves a file and its fsyncs on every push.
  * @module
  */
 import { digestOf, parseDigest, tryParseDigest, type Digest } from '../digest.js';
 import { RegistryError } from '../errors/registry-error.js';
-import { ignoreNotFound, type BlobStore } from '../blobs/blob-store.js';
+import { ignoreNotFound } from '../blobs/blob-store.js';
 import type { RepositoryLinks } from '../blobs/repository-links.js';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { baseName, pathFor } from '../storage/paths.js';
 import { isValidTag } from '../names.js';
-import { decodeLink, encodeLink, type ManifestLink } from './manifest-link.js';
+import { decodeLink, decodeRevision, encodeLink, encodeRevision, type ManifestLink } from './manifest-link.js';
 import { ManifestCache } from './manifest-cache.js';
 import { parseManifest } from './parse.js';
 import type { ParsedManifest } from './parsed-manifest.js';
@@ -35,7 +36,6 @@ export class ManifestStore {
 
   constructor(
     private readonly driver: StorageDriver,
-    private readonly blobs: BlobStore,
     private readonly links: RepositoryLinks,
     private readonly referrers: Referrers,
   ) {}
@@ -79,12 +79,13 @@ export class ManifestStore {
       size: body.byteLength,
       ...(parsed.subject ? { subject: parsed.subject.digest } : {}),
     };
-    // The bytes are durable before any link can point at them.
-    await this.blobs.putVerified(digest, body);
+    // The revision is durable before any tag can point at it; an identical re-push skips it.
+    if (!(await this.has(name, digest))) {
+      await this.driver.putContent(pathFor({ kind: 'revision', name, digest }), encodeRevision(link, body));
+    }
     this.#cache.set(digest.value, body);
     const encoded = encodeLink(link);
-    const writes: Promise<void>[] = [this.driver.putContent(pathFor({ kind: 'revisionLink', name, digest }), encoded)];
-    for (const tag of tags) writes.push(this.driver.putContent(pathFor({ kind: 'tagLink', name, tag }), encoded));
+    const writes: Promise<void>[] = tags.map((tag) => this.driver.putContent(pathFor({ kind: 'tag', name, tag }), encoded));
     if (parsed.subject) {
       writes.push(this.referrers.add(name, parseDigest(parsed.subject.digest), digest, referrerDescriptor(link, parsed)));
     }
@@ -97,11 +98,10 @@ export class ManifestStore {
    * @throws RegistryError MANIFEST_UNKNOWN, or NAME_UNKNOWN when the repository does not exist.
    */
   async resolve(name: string, reference: Reference): Promise<ManifestLink> {
-    const path =
-      'tag' in reference ? pathFor({ kind: 'tagLink', name, tag: reference.tag }) : pathFor({ kind: 'revisionLink', name, digest: reference.digest });
+    if ('digest' in reference) return (await this.#revision(name, reference)).link;
     let link: ManifestLink | null = null;
     try {
-      link = decodeLink(await this.driver.getContent(path));
+      link = decodeLink(await this.driver.getContent(pathFor({ kind: 'tag', name, tag: reference.tag })));
     } catch (error) {
       if (!(error instanceof PathNotFoundError)) throw error;
     }
@@ -114,19 +114,30 @@ export class ManifestStore {
     const link = await this.resolve(name, reference);
     const cached = this.#cache.get(link.digest);
     if (cached) return { ...link, bytes: cached };
-    try {
-      const bytes = await this.blobs.read(parseDigest(link.digest));
-      this.#cache.set(link.digest, bytes);
-      return { ...link, bytes };
-    } catch (error) {
-      if (error instanceof PathNotFoundError) throw await this.#unknown(name, reference);
+    const revision = await this.#revision(name, { digest: parseDigest(link.digest) }).catch(async (error: unknown) => {
+      // a tag whose manifest was deleted meanwhile
+      if (error instanceof RegistryError && error.code === 'MANIFEST_UNKNOWN') throw await this.#unknown(name, reference);
       throw error;
+    });
+    return { ...revision.link, bytes: revision.body };
+  }
+
+  /** Read a revision file, caching its bytes. @throws RegistryError MANIFEST_UNKNOWN / NAME_UNKNOWN */
+  async #revision(name: string, reference: { digest: Digest }): Promise<{ link: ManifestLink; body: Uint8Array }> {
+    let revision: ReturnType<typeof decodeRevision> = null;
+    try {
+      revision = decodeRevision(await this.driver.getContent(pathFor({ kind: 'revision', name, digest: reference.digest })));
+    } catch (error) {
+      if (!(error instanceof PathNotFoundError)) throw error;
     }
+    if (!revision) throw await this.#unknown(name, reference);
+    this.#cache.set(revision.link.digest, revision.body);
+    return revision;
   }
 
   /** Whether the repository has this manifest. */
   async has(name: string, digest: Digest): Promise<boolean> {
-    return exists(this.driver, pathFor({ kind: 'revisionLink', name, digest }));
+    return exists(this.driver, pathFor({ kind: 'revision', name, digest }));
   }
 
   /**
@@ -142,20 +153,20 @@ export class ManifestStore {
       tags.map(async (tag) => {
         const tagLink = await this.resolve(name, { tag }).catch(() => null);
         if (tagLink?.digest !== digest.value) return;
-        await this.driver.delete(pathFor({ kind: 'tagDir', name, tag })).catch(ignoreNotFound);
+        await this.driver.delete(pathFor({ kind: 'tag', name, tag })).catch(ignoreNotFound);
         removed.push(tag);
       }),
     );
     const subject = link.subject ? tryParseDigest(link.subject) : null;
     if (subject) await this.referrers.remove(name, subject, digest);
-    await this.driver.delete(pathFor({ kind: 'revisionDir', name, digest })).catch(ignoreNotFound);
+    await this.driver.delete(pathFor({ kind: 'revision', name, digest })).catch(ignoreNotFound);
     return { link, tags: removed.sort() };
   }
 
   /** Delete one tag; the manifest stays. @throws RegistryError MANIFEST_UNKNOWN / NAME_UNKNOWN */
   async deleteTag(name: string, tag: string): Promise<ManifestLink> {
     const link = await this.resolve(name, { tag });
-    await this.driver.delete(pathFor({ kind: 'tagDir', name, tag })).catch(ignoreNotFound);
+    await this.driver.delete(pathFor({ kind: 'tag', name, tag })).catch(ignoreNotFound);
     return link;
   }
 

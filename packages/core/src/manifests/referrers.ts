@@ -31,11 +31,11 @@ export class Referrers {
   constructor(private readonly driver: StorageDriver) {}
 
   async add(name: string, subject: Digest, digest: Digest, descriptor: ReferrerDescriptor): Promise<void> {
-    await this.driver.putContent(pathFor({ kind: 'referrerLink', name, subject, digest }), utf8(JSON.stringify(descriptor)));
+    await this.driver.putContent(pathFor({ kind: 'referrer', name, subject, digest }), utf8(JSON.stringify(descriptor)));
   }
 
   async remove(name: string, subject: Digest, digest: Digest): Promise<void> {
-    await this.driver.delete(pathFor({ kind: 'referrerDir', name, subject, digest })).catch(ignoreNotFound);
+    await this.driver.delete(pathFor({ kind: 'referrer', name, subject, digest })).catch(ignoreNotFound);
   }
 
   /**
@@ -51,9 +51,9 @@ export class Referrers {
       throw error;
     }
     const descriptors = await Promise.all(
-      entries.map(async (dir) => {
+      entries.map(async (entry) => {
         try {
-          return JSON.parse(fromUtf8(await this.driver.getContent(`${dir}/link`))) as ReferrerDescriptor;
+          return JSON.parse(fromUtf8(await this.driver.getContent(entry))) as ReferrerDescriptor;
         } catch {
           return null; // deleted meanwhile, or unreadable: not listed
         }

@@ -9,26 +9,20 @@ const name = 'group/project/image';
 
 const table: Array<[PathSpec, string]> = [
   [{ kind: 'blobsRoot' }, '/wharf/v1/blobs'],
-  [{ kind: 'blobDir', digest }, `/wharf/v1/blobs/sha256/ab/${digest.hex}`],
-  [{ kind: 'blobData', digest }, `/wharf/v1/blobs/sha256/ab/${digest.hex}/data`],
+  [{ kind: 'blob', digest }, `/wharf/v1/blobs/sha256/ab/${digest.hex}`],
   [{ kind: 'repositoriesRoot' }, '/wharf/v1/repositories'],
   [{ kind: 'repository', name }, '/wharf/v1/repositories/group/project/image'],
   [{ kind: 'layersDir', name }, '/wharf/v1/repositories/group/project/image/_layers'],
-  [{ kind: 'layerDir', name, digest }, `/wharf/v1/repositories/group/project/image/_layers/sha256/${digest.hex}`],
-  [{ kind: 'layerLink', name, digest }, `/wharf/v1/repositories/group/project/image/_layers/sha256/${digest.hex}/link`],
+  [{ kind: 'layerLink', name, digest }, `/wharf/v1/repositories/group/project/image/_layers/sha256/${digest.hex}`],
   [{ kind: 'revisionsDir', name }, '/wharf/v1/repositories/group/project/image/_manifests/revisions'],
-  [{ kind: 'revisionDir', name, digest }, `/wharf/v1/repositories/group/project/image/_manifests/revisions/sha256/${digest.hex}`],
-  [{ kind: 'revisionLink', name, digest }, `/wharf/v1/repositories/group/project/image/_manifests/revisions/sha256/${digest.hex}/link`],
+  [{ kind: 'revision', name, digest }, `/wharf/v1/repositories/group/project/image/_manifests/revisions/sha256/${digest.hex}`],
   [{ kind: 'tagsDir', name }, '/wharf/v1/repositories/group/project/image/_manifests/tags'],
-  [{ kind: 'tagDir', name, tag: 'v1.0' }, '/wharf/v1/repositories/group/project/image/_manifests/tags/v1.0'],
-  [{ kind: 'tagLink', name, tag: 'v1.0' }, '/wharf/v1/repositories/group/project/image/_manifests/tags/v1.0/current/link'],
+  [{ kind: 'tag', name, tag: 'v1.0' }, '/wharf/v1/repositories/group/project/image/_manifests/tags/v1.0'],
   [{ kind: 'referrersDir', name, subject: digest }, `/wharf/v1/repositories/group/project/image/_referrers/sha256/${digest.hex}`],
-  [{ kind: 'referrerDir', name, subject: digest, digest: other }, `/wharf/v1/repositories/group/project/image/_referrers/sha256/${digest.hex}/sha256-${other.hex}`],
-  [{ kind: 'referrerLink', name, subject: digest, digest: other }, `/wharf/v1/repositories/group/project/image/_referrers/sha256/${digest.hex}/sha256-${other.hex}/link`],
+  [{ kind: 'referrer', name, subject: digest, digest: other }, `/wharf/v1/repositories/group/project/image/_referrers/sha256/${digest.hex}/sha256-${other.hex}`],
   [{ kind: 'uploadsDir', name }, '/wharf/v1/repositories/group/project/image/_uploads'],
-  [{ kind: 'uploadDir', name, id: 'u-1' }, '/wharf/v1/repositories/group/project/image/_uploads/u-1'],
-  [{ kind: 'uploadState', name, id: 'u-1' }, '/wharf/v1/repositories/group/project/image/_uploads/u-1/state'],
-  [{ kind: 'uploadData', name, id: 'u-1' }, '/wharf/v1/repositories/group/project/image/_uploads/u-1/data'],
+  [{ kind: 'uploadState', name, id: 'u-1' }, '/wharf/v1/repositories/group/project/image/_uploads/u-1.state'],
+  [{ kind: 'uploadData', name, id: 'u-1' }, '/wharf/v1/repositories/group/project/image/_uploads/u-1.data'],
 ];
 
 describe('storage layout', () => {

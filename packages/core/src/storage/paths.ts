@@ -4,23 +4,26 @@
  *
  * ```text
  * /wharf/v1
- * ├── blobs/<alg>/<hex[0:2]>/<hex>/data            blob bytes, content addressed, shared by all
- * │                                                repositories (manifests are stored here too)
+ * ├── blobs/<alg>/<hex[0:2]>/<hex>                 blob bytes, content addressed, shared by
+ * │                                                every repository
  * └── repositories/<name…>/                        one directory per repository; <name> may
  *     │                                            span several components (group/project/image)
- *     ├── _layers/<alg>/<hex>/link                 the repository may serve this blob
- *     │                                            (a link is the access check: no link, 404)
- *     ├── _manifests/revisions/<alg>/<hex>/link    a manifest of this repository: JSON {digest,
- *     │                                            mediaType, size, …} (see ManifestLink)
- *     ├── _manifests/tags/<tag>/current/link       the tag's manifest: same JSON as a revision link
- *     ├── _referrers/<alg>/<subject hex>/<alg>-<hex>/link
+ *     ├── _layers/<alg>/<hex>                      link: the repository may serve this blob (a
+ *     │                                            link is the access check: no link, 404)
+ *     ├── _manifests/revisions/<alg>/<hex>         a manifest of this repository: one JSON line
+ *     │                                            {digest, mediaType, size, subject?}, then the
+ *     │                                            manifest's exact bytes
+ *     ├── _manifests/tags/<tag>                    a tag: the same JSON as a revision's first line
+ *     ├── _referrers/<alg>/<subject hex>/<alg>-<hex>
  *     │                                            a manifest whose `subject` is that digest:
  *     │                                            its descriptor for the referrers API
- *     └── _uploads/<id>/                           a resumable upload session
- *         ├── state                                JSON {id, repository, algorithm, startedAt}
- *         └── data                                 the bytes (an uncommitted driver writer)
+ *     └── _uploads/<id>.state, _uploads/<id>.data  a resumable upload session: JSON state and
+ *                                                  the bytes (an uncommitted driver writer)
  * ```
  *
+ * Links and tags are files, not directories of files, and the directories that change on every
+ * push are shared (`_layers/<alg>`, `revisions/<alg>`, `tags`, `_uploads`): a push creates few
+ * directories, and a filesystem driver can share one directory fsync between concurrent writes.
  * Repository name components always start with a letter or digit, so they never collide with
  * the `_`-prefixed directories inside a repository.
  * @module
@@ -40,24 +43,18 @@ interface DigestRef {
 /** Every kind of path in the layout. */
 export type PathSpec =
   | { readonly kind: 'blobsRoot' }
-  | { readonly kind: 'blobData'; readonly digest: DigestRef }
-  | { readonly kind: 'blobDir'; readonly digest: DigestRef }
+  | { readonly kind: 'blob'; readonly digest: DigestRef }
   | { readonly kind: 'repositoriesRoot' }
   | { readonly kind: 'repository'; readonly name: string }
-  | { readonly kind: 'layerDir'; readonly name: string; readonly digest: DigestRef }
-  | { readonly kind: 'layerLink'; readonly name: string; readonly digest: DigestRef }
   | { readonly kind: 'layersDir'; readonly name: string }
-  | { readonly kind: 'revisionDir'; readonly name: string; readonly digest: DigestRef }
-  | { readonly kind: 'revisionLink'; readonly name: string; readonly digest: DigestRef }
+  | { readonly kind: 'layerLink'; readonly name: string; readonly digest: DigestRef }
   | { readonly kind: 'revisionsDir'; readonly name: string }
+  | { readonly kind: 'revision'; readonly name: string; readonly digest: DigestRef }
   | { readonly kind: 'tagsDir'; readonly name: string }
-  | { readonly kind: 'tagDir'; readonly name: string; readonly tag: string }
-  | { readonly kind: 'tagLink'; readonly name: string; readonly tag: string }
+  | { readonly kind: 'tag'; readonly name: string; readonly tag: string }
   | { readonly kind: 'referrersDir'; readonly name: string; readonly subject: DigestRef }
-  | { readonly kind: 'referrerDir'; readonly name: string; readonly subject: DigestRef; readonly digest: DigestRef }
-  | { readonly kind: 'referrerLink'; readonly name: string; readonly subject: DigestRef; readonly digest: DigestRef }
+  | { readonly kind: 'referrer'; readonly name: string; readonly subject: DigestRef; readonly digest: DigestRef }
   | { readonly kind: 'uploadsDir'; readonly name: string }
-  | { readonly kind: 'uploadDir'; readonly name: string; readonly id: string }
   | { readonly kind: 'uploadState'; readonly name: string; readonly id: string }
   | { readonly kind: 'uploadData'; readonly name: string; readonly id: string };
 
@@ -66,46 +63,34 @@ export function pathFor(spec: PathSpec): string {
   switch (spec.kind) {
     case 'blobsRoot':
       return BLOBS_ROOT;
-    case 'blobDir':
+    case 'blob':
       return `${BLOBS_ROOT}/${spec.digest.algorithm}/${spec.digest.hex.slice(0, 2)}/${spec.digest.hex}`;
-    case 'blobData':
-      return `${pathFor({ kind: 'blobDir', digest: spec.digest })}/data`;
     case 'repositoriesRoot':
       return REPOSITORIES_ROOT;
     case 'repository':
       return `${REPOSITORIES_ROOT}/${spec.name}`;
     case 'layersDir':
       return `${REPOSITORIES_ROOT}/${spec.name}/_layers`;
-    case 'layerDir':
-      return `${REPOSITORIES_ROOT}/${spec.name}/_layers/${spec.digest.algorithm}/${spec.digest.hex}`;
     case 'layerLink':
-      return `${pathFor({ ...spec, kind: 'layerDir' })}/link`;
+      return `${REPOSITORIES_ROOT}/${spec.name}/_layers/${spec.digest.algorithm}/${spec.digest.hex}`;
     case 'revisionsDir':
       return `${REPOSITORIES_ROOT}/${spec.name}/_manifests/revisions`;
-    case 'revisionDir':
+    case 'revision':
       return `${REPOSITORIES_ROOT}/${spec.name}/_manifests/revisions/${spec.digest.algorithm}/${spec.digest.hex}`;
-    case 'revisionLink':
-      return `${pathFor({ ...spec, kind: 'revisionDir' })}/link`;
     case 'tagsDir':
       return `${REPOSITORIES_ROOT}/${spec.name}/_manifests/tags`;
-    case 'tagDir':
+    case 'tag':
       return `${REPOSITORIES_ROOT}/${spec.name}/_manifests/tags/${spec.tag}`;
-    case 'tagLink':
-      return `${REPOSITORIES_ROOT}/${spec.name}/_manifests/tags/${spec.tag}/current/link`;
     case 'referrersDir':
       return `${REPOSITORIES_ROOT}/${spec.name}/_referrers/${spec.subject.algorithm}/${spec.subject.hex}`;
-    case 'referrerDir':
+    case 'referrer':
       return `${pathFor({ kind: 'referrersDir', name: spec.name, subject: spec.subject })}/${spec.digest.algorithm}-${spec.digest.hex}`;
-    case 'referrerLink':
-      return `${pathFor({ ...spec, kind: 'referrerDir' })}/link`;
     case 'uploadsDir':
       return `${REPOSITORIES_ROOT}/${spec.name}/_uploads`;
-    case 'uploadDir':
-      return `${REPOSITORIES_ROOT}/${spec.name}/_uploads/${spec.id}`;
     case 'uploadState':
-      return `${REPOSITORIES_ROOT}/${spec.name}/_uploads/${spec.id}/state`;
+      return `${REPOSITORIES_ROOT}/${spec.name}/_uploads/${spec.id}.state`;
     case 'uploadData':
-      return `${REPOSITORIES_ROOT}/${spec.name}/_uploads/${spec.id}/data`;
+      return `${REPOSITORIES_ROOT}/${spec.name}/_uploads/${spec.id}.data`;
     default: {
       const never: never = spec;
       throw new Error(`unknown path spec ${JSON.stringify(never)}`);

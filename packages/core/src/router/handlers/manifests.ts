@@ -7,6 +7,7 @@ import { assertValidTag } from '../../names.js';
 import { tryParseDigest } from '../../digest.js';
 import { RegistryError } from '../../errors/registry-error.js';
 import type { Reference, StoredManifest } from '../../manifests/manifest-store.js';
+import type { ManifestLink } from '../../manifests/manifest-link.js';
 import { MEDIA_TYPES } from '../../manifests/media-types.js';
 import { drain, readLimited } from '../../streams.js';
 import type { Handler, HandlerContext } from '../context.js';
@@ -72,16 +73,16 @@ export const manifestHandlers: Partial<Record<string, Handler>> = {
 async function serveManifest(ctx: HandlerContext, head: boolean): Promise<Response> {
   const { api, name, params, request, principal } = ctx;
   const reference = parseReference(params.reference);
-  const link = await api.headManifest(name, reference);
-  const chosen = await negotiate(ctx, link, reference);
+  // HEAD needs only the descriptor; GET reads the bytes once (from cache when it can).
+  const found: ManifestLink | StoredManifest = head ? await api.headManifest(name, reference) : await api.getManifest(name, reference, { principal });
+  const chosen = await negotiate(ctx, found, reference, head);
   const headers = manifestHeaders(chosen);
   const inm = request.headers.get('if-none-match');
   if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === headers.ETag)) {
     return empty(304, { 'Docker-Content-Digest': chosen.digest, ETag: headers.ETag });
   }
-  if (head) return new Response(null, { status: 200, headers });
-  const manifest: StoredManifest = await api.getManifest(name, { digest: tryParseDigest(chosen.digest)! }, { principal });
-  return new Response(manifest.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
+  if (head || !('bytes' in chosen)) return new Response(null, { status: 200, headers });
+  return new Response(chosen.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
 }
 
 /**
@@ -92,16 +93,23 @@ async function serveManifest(ctx: HandlerContext, head: boolean): Promise<Respon
  */
 async function negotiate(
   ctx: HandlerContext,
-  link: { digest: string; mediaType: string; size: number },
+  found: ManifestLink | StoredManifest,
   reference: Reference,
-): Promise<{ digest: string; mediaType: string; size: number }> {
+  head: boolean,
+): Promise<ManifestLink | StoredManifest> {
   const accepted = acceptedTypes(ctx.request);
-  const isList = link.mediaType === MEDIA_TYPES.dockerManifestList || link.mediaType === MEDIA_TYPES.ociIndex;
-  if (!isList || accepted.size === 0 || accepted.has(link.mediaType) || accepted.has('*/*') || 'digest' in reference) return link;
-  const { bytes } = await ctx.api.manifests.get(ctx.name, reference);
-  const index = JSON.parse(new TextDecoder().decode(bytes)) as { manifests?: Array<{ digest: string; mediaType: string; size: number; platform?: { os?: string; architecture?: string } }> };
+  const isList = found.mediaType === MEDIA_TYPES.dockerManifestList || found.mediaType === MEDIA_TYPES.ociIndex;
+  if (!isList || accepted.size === 0 || accepted.has(found.mediaType) || accepted.has('*/*') || 'digest' in reference) return found;
+  const bytes = 'bytes' in found ? found.bytes : (await ctx.api.manifests.get(ctx.name, reference)).bytes;
+  let index: { manifests?: Array<{ digest: string; mediaType: string; platform?: { os?: string; architecture?: string } }> };
+  try {
+    index = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return found;
+  }
   const child = index.manifests?.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64' && accepted.has(m.mediaType));
   const childDigest = child ? tryParseDigest(child.digest) : null;
-  if (!child || !childDigest || !(await ctx.api.manifests.has(ctx.name, childDigest))) return link;
-  return ctx.api.headManifest(ctx.name, { digest: childDigest });
+  if (!childDigest || !(await ctx.api.manifests.has(ctx.name, childDigest))) return found;
+  const childReference = { digest: childDigest };
+  return head ? ctx.api.headManifest(ctx.name, childReference) : ctx.api.getManifest(ctx.name, childReference, { principal: ctx.principal });
 }
