@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,23 @@ describe('FsStorage on disk', () => {
     await resumed.commit();
     expect(await readdir(join(root, 'up'))).toEqual(['data']);
     expect(await readFile(join(root, 'up', 'data'), 'utf8')).toBe('abcdef');
+  });
+
+  it('should commit every byte of a write larger than the background-sync interval, mixed chunk sizes included', async () => {
+    // 40 MiB crosses the 32 MiB mark where a background fdatasync starts while writes go on.
+    const expected = createHash('sha256');
+    const writer = await storage.writer('/big/data');
+    let written = 0;
+    for (let i = 0; written < 40 << 20; i++) {
+      const chunk = randomBytes(i % 3 === 0 ? 1 << 20 : 48 << 10);
+      await writer.write(chunk);
+      expected.update(chunk);
+      written += chunk.byteLength;
+    }
+    await writer.commit();
+    const stored = await readFile(join(root, 'big', 'data'));
+    expect(stored.byteLength).toBe(written);
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(expected.digest('hex'));
   });
 
   it('should resume a closed upload from another instance on the same root', async () => {

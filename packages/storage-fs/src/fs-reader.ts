@@ -4,8 +4,14 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 
-/** Bytes per read: large reads are what make streaming a big blob fast. */
-const READ_CHUNK = 1 << 20;
+/** The first read: small, so a small blob or a short range costs a small buffer. */
+const FIRST_READ = 256 << 10;
+/**
+ * The largest read. Reads double from {@link FIRST_READ} up to this: large reads are what make
+ * streaming a big blob fast (measured on loopback: 1 MiB reads ~1.1–1.3 GB/s, 2 MiB ~1.6–2.2 GB/s,
+ * 8 MiB no better), while a pull holds at most two of them (one read ahead, one being sent).
+ */
+const MAX_READ = 2 << 20;
 
 /**
  * Stream bytes `[start, end)` of `handle`, closing the handle at the end, on error or on
@@ -14,6 +20,7 @@ const READ_CHUNK = 1 << 20;
  */
 export function fileStream(handle: FileHandle, start: number, end: number, signal?: AbortSignal): ReadableStream<Uint8Array> {
   let position = start;
+  let readSize = FIRST_READ;
   let closed = false;
   const release = async () => {
     if (closed) return;
@@ -24,7 +31,8 @@ export function fileStream(handle: FileHandle, start: number, end: number, signa
     async pull(controller) {
       try {
         signal?.throwIfAborted();
-        const length = Math.min(READ_CHUNK, end - position);
+        const length = Math.min(readSize, end - position);
+        readSize = Math.min(readSize * 2, MAX_READ);
         if (length > 0) {
           // allocUnsafeSlow: not zero-filled, and never a slice of Node's shared pool.
           const buffer = Buffer.allocUnsafeSlow(length);

@@ -142,7 +142,7 @@ export class FsStorage implements StorageDriver {
     });
     const size = append && !opened.created ? (await opened.handle.stat()).size : 0;
     const target = { path, file, partial, root: this.root, fsync: this.#fsync };
-    return new FsWriter(target, opened.handle, size, opened.created, options?.signal);
+    return new FsWriter(target, opened.handle, size, options?.signal);
   }
 
   async stat(path: string, options?: DriverCallOptions): Promise<FileInfo> {

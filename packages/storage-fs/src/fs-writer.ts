@@ -3,9 +3,22 @@
  *
  * Bytes go to `<target>#partial` beside the target, which `list` never shows. Small chunks
  * (HTTP bodies arrive in 16–64 KiB pieces) are coalesced into 1 MiB writes; large chunks are
- * written as they are. Nothing is fsynced per chunk: `close()` fsyncs the partial file once so
- * it survives a crash, and `commit()` fsyncs it, renames it over the target (atomic) and
- * fsyncs the directory so the new name survives too.
+ * written as they are. Nothing is fsynced per chunk. `close()` hands the bytes to the kernel,
+ * so they survive a crash of the process (the contract's promise) but not necessarily a power
+ * loss; `commit()` fsyncs the file, renames it over the target (atomic) and fsyncs the directory
+ * so the new name survives too.
+ *
+ * Why `close()` does not fsync: a registry upload is only a promise of bytes until the closing
+ * PUT verifies its digest, and a client that lost its connection asks for the upload's size
+ * again (GET, `Range`) before it resumes, and that size is read from the partial file itself. After a
+ * power loss the file is at worst shorter than the client was told, and a resumed upload whose
+ * bytes were lost fails the digest check instead of publishing anything wrong. An fsync per
+ * PATCH would make every chunk of a chunked push wait for the disk.
+ *
+ * Why the background syncs: an fsync of a large file at commit waits for every dirty page at
+ * once (measured: ~0.4 s for 256 MiB here). Starting an fdatasync every {@link SYNC_EVERY}
+ * bytes, without awaiting it, lets the disk work while the network delivers the next bytes, so
+ * the final fsync flushes only the tail.
  *
  * @module
  */
@@ -19,6 +32,8 @@ import { codeOf, fsyncDir, isMissing, pruneEmptyDirs, writeFully } from './fs-he
 const BUFFER_SIZE = 1 << 20;
 /** Chunks at least this large skip the buffer: copying them would not save a system call. */
 const DIRECT_WRITE = 256 << 10;
+/** Bytes written between background fdatasyncs (see the module doc). */
+const SYNC_EVERY = 32 << 20;
 
 /** What a writer needs to know about where it writes. */
 export interface FsWriterTarget {
@@ -42,16 +57,15 @@ export class FsWriter implements FileWriter {
   #buffered = 0;
   #state: State = 'open';
   #handleOpen = true;
+  #unsynced = 0;
+  /** A background fdatasync in flight; it never rejects (its error is kept in #syncError). */
+  #syncing: Promise<void> | undefined;
+  #syncError: unknown;
 
-  /**
-   * @param created true when the partial file was created by this writer, so its directory
-   *   entry still has to be made durable.
-   */
   constructor(
     private readonly target: FsWriterTarget,
     private readonly handle: FileHandle,
     size: number,
-    private created: boolean,
     private readonly signal?: AbortSignal,
   ) {
     this.#size = size;
@@ -67,6 +81,7 @@ export class FsWriter implements FileWriter {
       if (this.#buffered + chunk.byteLength > BUFFER_SIZE || chunk.byteLength >= DIRECT_WRITE) await this.#flush();
       if (chunk.byteLength >= DIRECT_WRITE) {
         await writeFully(this.handle, chunk);
+        this.#wrote(chunk.byteLength);
       } else {
         this.#buffer ??= Buffer.allocUnsafeSlow(BUFFER_SIZE);
         this.#buffer.set(chunk, this.#buffered);
@@ -78,18 +93,14 @@ export class FsWriter implements FileWriter {
 
   async close(): Promise<void> {
     this.#usable();
-    await this.#io(async () => {
-      await this.#finishFile();
-      if (this.created && this.target.fsync) await fsyncDir(dirname(this.target.partial));
-      this.created = false;
-    });
+    await this.#io(() => this.#finishFile(false));
     this.#state = 'closed';
   }
 
   async commit(): Promise<void> {
     this.#usable();
     await this.#io(async () => {
-      await this.#finishFile();
+      await this.#finishFile(this.target.fsync);
       try {
         await rename(this.target.partial, this.target.file);
       } catch (error) {
@@ -105,6 +116,7 @@ export class FsWriter implements FileWriter {
     if (this.#state === 'committed' || this.#state === 'cancelled') return;
     this.#state = 'cancelled';
     this.#buffer = undefined;
+    await this.#syncing;
     await this.#closeHandle().catch(() => {});
     try {
       await unlink(this.target.partial);
@@ -125,6 +137,7 @@ export class FsWriter implements FileWriter {
       await step();
     } catch (error) {
       this.#state = 'failed';
+      await this.#syncing;
       await this.#closeHandle().catch(() => {});
       throw error;
     }
@@ -133,15 +146,38 @@ export class FsWriter implements FileWriter {
   async #flush(): Promise<void> {
     if (this.#buffered === 0 || !this.#buffer) return;
     await writeFully(this.handle, this.#buffer.subarray(0, this.#buffered));
+    this.#wrote(this.#buffered);
     this.#buffered = 0;
   }
 
-  /** Flush, fsync and close the partial file. */
-  async #finishFile(): Promise<void> {
+  /** Count written bytes; start a background fdatasync when enough have piled up. */
+  #wrote(bytes: number): void {
+    if (!this.target.fsync) return;
+    this.#unsynced += bytes;
+    if (this.#unsynced < SYNC_EVERY || this.#syncing) return;
+    this.#unsynced = 0;
+    this.#syncing = this.handle.datasync().then(
+      () => {
+        this.#syncing = undefined;
+      },
+      (error: unknown) => {
+        this.#syncing = undefined;
+        this.#syncError ??= error;
+      },
+    );
+  }
+
+  /** Flush and close the partial file, fsyncing it first when `durable`. */
+  async #finishFile(durable: boolean): Promise<void> {
     await this.#flush();
     this.#buffer = undefined;
+    await this.#syncing;
+    // A failed background sync means pages may be lost: the file cannot be trusted to commit.
+    if (this.#syncError) throw this.#syncError;
     // fdatasync is enough: it also flushes the file size, which is all the metadata we need.
-    if (this.target.fsync) await this.handle.datasync();
+    // The partial file's own directory entry needs no fsync: commit renames it and fsyncs the
+    // target's directory, and an upload that loses its partial file to a power loss restarts.
+    if (durable) await this.handle.datasync();
     await this.#closeHandle();
   }
 

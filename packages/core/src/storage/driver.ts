@@ -65,7 +65,10 @@ export interface FileWriter {
   write(chunk: Uint8Array): Promise<void>;
   /**
    * Stop writing for now, keeping what was written for a later `writer(path, { append: true })`.
-   * The data must survive a process crash once `close()` resolves.
+   * The data must survive a crash of the process once `close()` resolves. It need not survive a
+   * power loss (only `commit` promises that): core reads the size back from the writer before it
+   * resumes, and verifies the digest before anything becomes visible, so lost bytes cost a retry,
+   * never wrong content.
    */
   close(): Promise<void>;
   /**
