@@ -27,6 +27,7 @@ import {
   PathNotFoundError,
   StorageError,
   type DriverCallOptions,
+  type PutContentOptions,
   type ReaderOptions,
   type FileInfo,
   type FileWriter,
@@ -88,13 +89,14 @@ export class FsStorage implements StorageDriver {
     }
   }
 
-  async putContent(path: string, content: Uint8Array, options?: DriverCallOptions): Promise<void> {
+  async putContent(path: string, content: Uint8Array, options?: PutContentOptions): Promise<void> {
     options?.signal?.throwIfAborted();
     const file = this.#file(path);
     const temp = `${file}#tmp-${randomBytes(6).toString('hex')}`;
+    const durable = this.#fsync && !options?.volatile;
     let renamed = false;
     try {
-      await this.#inDir(dirname(file), path, () => writeNewFile(temp, content, this.#fsync));
+      await this.#inDir(dirname(file), path, () => writeNewFile(temp, content, durable));
       options?.signal?.throwIfAborted();
       await rename(temp, file).catch((error: unknown) => {
         throw this.#conflict(error, path);
@@ -103,7 +105,7 @@ export class FsStorage implements StorageDriver {
     } finally {
       if (!renamed) await unlink(temp).catch(() => {});
     }
-    if (this.#fsync) await fsyncDir(dirname(file));
+    if (durable) await fsyncDir(dirname(file));
   }
 
   async reader(path: string, offset = 0, options?: ReaderOptions): Promise<ReadableStream<Uint8Array>> {

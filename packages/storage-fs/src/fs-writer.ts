@@ -30,6 +30,12 @@ import { codeOf, fsyncDir, isMissing, pruneEmptyDirs, writeFully } from './fs-he
 
 /** Size of the coalescing buffer. */
 const BUFFER_SIZE = 1 << 20;
+/**
+ * Coalescing buffers kept for the next writer. A push of many small blobs opens a writer per
+ * blob; allocating a fresh 1 MiB buffer each time showed up as garbage-collector time.
+ */
+const bufferPool: Buffer[] = [];
+const POOL_LIMIT = 16;
 /** Chunks at least this large skip the buffer: copying them would not save a system call. */
 const DIRECT_WRITE = 256 << 10;
 /** Bytes written between background fdatasyncs (see the module doc). */
@@ -83,7 +89,7 @@ export class FsWriter implements FileWriter {
         await writeFully(this.handle, chunk);
         this.#wrote(chunk.byteLength);
       } else {
-        this.#buffer ??= Buffer.allocUnsafeSlow(BUFFER_SIZE);
+        this.#buffer ??= bufferPool.pop() ?? Buffer.allocUnsafeSlow(BUFFER_SIZE);
         this.#buffer.set(chunk, this.#buffered);
         this.#buffered += chunk.byteLength;
       }
@@ -115,7 +121,7 @@ export class FsWriter implements FileWriter {
   async cancel(): Promise<void> {
     if (this.#state === 'committed' || this.#state === 'cancelled') return;
     this.#state = 'cancelled';
-    this.#buffer = undefined;
+    this.#releaseBuffer();
     await this.#syncing;
     await this.#closeHandle().catch(() => {});
     try {
@@ -150,6 +156,13 @@ export class FsWriter implements FileWriter {
     this.#buffered = 0;
   }
 
+  /** Give the coalescing buffer back to the pool; only called when no write uses it. */
+  #releaseBuffer(): void {
+    if (this.#buffer && bufferPool.length < POOL_LIMIT) bufferPool.push(this.#buffer);
+    this.#buffer = undefined;
+    this.#buffered = 0;
+  }
+
   /** Count written bytes; start a background fdatasync when enough have piled up. */
   #wrote(bytes: number): void {
     if (!this.target.fsync) return;
@@ -170,7 +183,7 @@ export class FsWriter implements FileWriter {
   /** Flush and close the partial file, fsyncing it first when `durable`. */
   async #finishFile(durable: boolean): Promise<void> {
     await this.#flush();
-    this.#buffer = undefined;
+    this.#releaseBuffer();
     await this.#syncing;
     // A failed background sync means pages may be lost: the file cannot be trusted to commit.
     if (this.#syncError) throw this.#syncError;

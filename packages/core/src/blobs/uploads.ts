@@ -47,7 +47,8 @@ export class Uploads {
       explicitAlgorithm: algorithm !== undefined,
       startedAt: new Date().toISOString(),
     };
-    await this.driver.putContent(pathFor({ kind: 'uploadState', name, id: state.id }), utf8(JSON.stringify(state)));
+    // Volatile: a session lost to a power loss is one the client starts again (module doc).
+    await this.driver.putContent(pathFor({ kind: 'uploadState', name, id: state.id }), utf8(JSON.stringify(state)), { volatile: true });
     return state;
   }
 

@@ -100,6 +100,16 @@ export interface ReaderOptions extends DriverCallOptions {
   readonly uncommitted?: boolean;
 }
 
+/** Options for {@link StorageDriver.putContent}. */
+export interface PutContentOptions extends DriverCallOptions {
+  /**
+   * The content needs to survive a crash of the process but not a power loss, so a driver may
+   * skip its fsyncs (the write stays atomic). Core uses it for upload-session state, which a
+   * client recreates if it is lost: a fresh session costs a retry, never wrong content.
+   */
+  readonly volatile?: boolean;
+}
+
 /** Options for {@link StorageDriver.redirectURL}. */
 export interface RedirectOptions extends DriverCallOptions {
   /** HTTP method the URL will be used with. */
@@ -124,9 +134,10 @@ export interface StorageDriver {
 
   /**
    * Store a whole (small) file atomically and durably: a reader sees the old content or the new,
-   * never a mix, and the new content survives a crash once this resolves.
+   * never a mix, and the new content survives a crash once this resolves (a crash of the
+   * process only, with `volatile`).
    */
-  putContent(path: string, content: Uint8Array, options?: DriverCallOptions): Promise<void>;
+  putContent(path: string, content: Uint8Array, options?: PutContentOptions): Promise<void>;
 
   /**
    * Stream a file from `offset`.

@@ -13,6 +13,7 @@ import {
   PATH_PATTERN,
   StorageError,
   type DriverCallOptions,
+  type PutContentOptions,
   type FileInfo,
   type FileWriter,
   type RedirectOptions,
@@ -51,7 +52,7 @@ export class GuardedDriver implements StorageDriver {
     return this.#call(options, [path], () => this.driver.getContent(path, options));
   }
 
-  putContent(path: string, content: Uint8Array, options?: DriverCallOptions): Promise<void> {
+  putContent(path: string, content: Uint8Array, options?: PutContentOptions): Promise<void> {
     return this.#call(options, [path], () => this.driver.putContent(path, content, options));
   }
 

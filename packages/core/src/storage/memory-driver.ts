@@ -15,6 +15,7 @@ import {
   PathNotFoundError,
   StorageError,
   type DriverCallOptions,
+  type PutContentOptions,
   type ReaderOptions,
   type FileInfo,
   type FileWriter,
@@ -70,7 +71,7 @@ export class MemoryStorage implements StorageDriver {
     return out;
   }
 
-  async putContent(path: string, content: Uint8Array, options?: DriverCallOptions): Promise<void> {
+  async putContent(path: string, content: Uint8Array, options?: PutContentOptions): Promise<void> {
     options?.signal?.throwIfAborted();
     // Copy: the caller may reuse its buffer once we resolve.
     this.#install(path, content.byteLength ? [content.slice()] : [], content.byteLength);

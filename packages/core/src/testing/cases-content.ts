@@ -29,6 +29,16 @@ export const contentCases: readonly ConformanceCase[] = [
     },
   },
   {
+    name: 'should store and list a volatile putContent like any other',
+    async run({ driver, path, prefix }) {
+      await driver.putContent(path('dir/state'), text('{"a":1}'), { volatile: true });
+      await driver.putContent(path('dir/state'), text('{"a":2}'), { volatile: true });
+      expect(decode(await driver.getContent(path('dir/state')))).toBe('{"a":2}');
+      expect(await driver.list(path('dir'))).toEqual([path('dir/state')]);
+      await driver.delete(prefix);
+    },
+  },
+  {
     name: 'should replace the content when putContent overwrites a file',
     async run({ driver, path, prefix }) {
       await driver.putContent(path('file'), text('a much longer first version'));
