@@ -29,7 +29,7 @@ export async function startRegistryServer(config: ServeConfig, io: CommandIo = p
     import('./serve.js'),
   ]);
   await mkdir(config.dataDir, { recursive: true });
-  const { app } = createRegistry({ storage: new FsStorage({ root: config.dataDir, fsync: !process.env.EXP_NOFSYNC }) });
+  const { app } = createRegistry({ storage: new FsStorage({ root: config.dataDir }) });
   return serve(app, { port: config.port, hostname: config.host, logger: (line) => io.out(`${line}\n`) });
 }
 
