@@ -148,7 +148,7 @@ export const WORKLOADS = [
     id: 'push_mono',
     group: 'push',
     title: 'Push one big blob, monolithic (POST + one streamed PUT)',
-    async run({ baseUrl }, payloads, p) {
+    async run({ baseUrl }, payloads) {
       const agent = keepAliveAgent(1);
       const a = payloads.a;
       const t0 = nowMs();
@@ -265,7 +265,7 @@ export const WORKLOADS = [
       const agent = keepAliveAgent(p.smallClients);
       const sources = [];
       for (const f of [payloads.a, payloads.b]) {
-        f.slices[p.smallSize].forEach((digest, i) => sources.push({ path: f.path, start: i * p.smallSize, digest }));
+        for (const [i, digest] of f.slices[p.smallSize].entries()) sources.push({ path: f.path, start: i * p.smallSize, digest });
       }
       const latencies = [];
       const t0 = nowMs();
@@ -299,7 +299,7 @@ export const WORKLOADS = [
     id: 'mem_big',
     group: 'memory',
     title: 'Memory: push one very big blob, monolithic',
-    async run({ baseUrl }, payloads, p) {
+    async run({ baseUrl }, payloads) {
       const agent = keepAliveAgent(1);
       const m = payloads.mem;
       const t0 = nowMs();

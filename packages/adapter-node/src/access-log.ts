@@ -42,7 +42,7 @@ export function formatAccessLine(r: AccessRecord): string {
   const status = r.status === undefined ? '-' : String(r.status);
   const bytes = r.bytes === undefined ? '-' : String(r.bytes);
   // Quotes and control characters in the target would break the line apart for log parsers.
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   const target = r.target.replace(/["\\\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return `${r.start.toISOString()} ${r.remote ?? '-'} "${r.method} ${target} HTTP/${r.httpVersion}" ${status} ${bytes} ${Math.round(r.durationMs)}ms`;
 }

@@ -83,6 +83,7 @@ export interface RegistryHooks {
    * Throw a `RegistryError` (e.g. `UNAUTHORIZED` with a `WWW-Authenticate` challenge) to refuse;
    * it is sent as is. When required access is missing from the grant, core answers 403 DENIED.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: hooks that grant everything simply return nothing
   onAuthorize?(request: AuthorizationRequest): Promise<Authorization | void> | Authorization | void;
   /** A manifest was stored (and tagged), or a blob upload completed. */
   onPush?(event: PushEvent): unknown;

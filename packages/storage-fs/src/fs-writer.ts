@@ -35,7 +35,7 @@ const BUFFER_SIZE = 1 << 20;
  * blob; allocating a fresh 1 MiB buffer each time showed up as garbage-collector time.
  */
 const bufferPool: Buffer[] = [];
-const POOL_LIMIT = 16;
+const POOL_LIMIT = 8;
 /** Chunks at least this large skip the buffer: copying them would not save a system call. */
 const DIRECT_WRITE = 256 << 10;
 /** Bytes written between background fdatasyncs (see the module doc). */

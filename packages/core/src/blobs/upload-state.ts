@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from 'zod';
-import { DIGEST_ALGORITHMS, Digester, type DigestAlgorithm } from '../digest.js';
+import { DIGEST_ALGORITHMS, type Digester, type DigestAlgorithm } from '../digest.js';
 
 /** Upload ids are UUIDs we issue; anything else in a URL is an unknown upload. */
 export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { describeDriverConformance } from '../testing/index.js';
 import { InvalidOffsetError, InvalidPathError, PathNotFoundError, StorageError, type StorageDriver } from './driver.js';
-import { GuardedDriver, guard, isValidPath } from './guard.js';
+import { type GuardedDriver, guard, isValidPath } from './guard.js';
 import { MemoryStorage } from './memory-driver.js';
 
 const bytes = new Uint8Array([1, 2, 3]);

@@ -97,19 +97,20 @@ async function runCase(c: ConformanceCase, driver: StorageDriver, options: Drive
     },
   };
   const rootBefore = (await driver.list('/')).sort();
-  let passed = false;
+  let failure: unknown;
   try {
     await c.run(context);
-    passed = true;
-  } finally {
-    for (const d of fresh) await options.destroy?.(d);
-    // When the case already failed, its own error is the one worth reporting.
-    const leftover = await findLeftovers(driver, prefix, rootBefore).catch((error: unknown) => {
-      if (passed) throw error;
-      return undefined;
-    });
-    if (leftover && passed) throw new Error(`the case left files behind: ${leftover}`);
+  } catch (error) {
+    failure = error ?? new Error('the case failed');
   }
+  for (const d of fresh) await options.destroy?.(d);
+  // When the case already failed, its own error is the one worth reporting.
+  if (failure !== undefined) {
+    await findLeftovers(driver, prefix, rootBefore).catch(() => undefined);
+    throw failure;
+  }
+  const leftover = await findLeftovers(driver, prefix, rootBefore);
+  if (leftover) throw new Error(`the case left files behind: ${leftover}`);
 }
 
 /** Describe what a case left behind (and delete it, so later cases start clean). */

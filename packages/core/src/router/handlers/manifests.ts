@@ -78,7 +78,7 @@ async function serveManifest(ctx: HandlerContext, head: boolean): Promise<Respon
   const chosen = await negotiate(ctx, found, reference, head);
   const headers = manifestHeaders(chosen);
   const inm = request.headers.get('if-none-match');
-  if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === headers.ETag)) {
+  if (inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === headers.ETag)) {
     return empty(304, { 'Docker-Content-Digest': chosen.digest, ETag: headers.ETag });
   }
   if (head || !('bytes' in chosen)) return new Response(null, { status: 200, headers });
