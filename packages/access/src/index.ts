@@ -1,0 +1,2 @@
+// placeholder until the access model lands
+export {};
