@@ -20,4 +20,4 @@ export type { Descriptor } from './manifests/descriptor.js';
 export type { Reference, StoredManifest } from './manifests/manifest-store.js';
 export { ROUTES, type RouteName } from './router/routes.js';
 export { requiredAccess, covers } from './router/access.js';
-export * from './auth/principal.js';
+export * from './auth/index.js';

@@ -4,7 +4,8 @@
  * The codes are those of the OCI distribution spec (spec-v1.1.1.md, "Error Codes"), Docker's
  * registry API (TAG_INVALID, MANIFEST_UNVERIFIED, PAGINATION_NUMBER_INVALID, RANGE_INVALID) and
  * a few of Wharf's own for statuses the spec names without a code (413, 414, 404 for an
- * unknown route). Nothing else in core knows about HTTP statuses: domain code throws
+ * unknown route) and for the token service's malformed requests (TOKEN_REQUEST_INVALID). Nothing
+ * else in core knows about HTTP statuses: domain code throws
  * {@link RegistryError} with a code, and the HTTP edge looks the status up here.
  * @module
  */
@@ -27,6 +28,7 @@ export const ERROR_CODES = {
   PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
   RANGE_INVALID: { status: 416, message: 'invalid content range' },
   UNAUTHORIZED: { status: 401, message: 'authentication required' },
+  TOKEN_REQUEST_INVALID: { status: 400, message: 'invalid token request' },
   DENIED: { status: 403, message: 'requested access to the resource is denied' },
   UNSUPPORTED: { status: 405, message: 'the operation is unsupported' },
   METHOD_UNKNOWN: { status: 405, message: 'the method is not allowed for this endpoint' },

@@ -1,0 +1,16 @@
+/** Docker's token flow: scopes, challenges, keys, token verification and the token service. @module */
+export * from './principal.js';
+export { parseScope, parseScopes, formatScope, intersectAccess, MAX_SCOPES } from './scope.js';
+export { bearerChallenge, challengeError, type ChallengeError, type ChallengeOptions } from './challenge.js';
+export { KeyRing, type KeyRingJSON, type SigningAlgorithm, type StoredKey } from './key-ring.js';
+export {
+  createTokenVerifier,
+  DEFAULT_ALGORITHMS,
+  TokenInvalidError,
+  type TokenVerifier,
+  type TokenVerifierOptions,
+  type VerifiedToken,
+} from './token-verifier.js';
+export { createBearerAuthorizer, type BearerAuthorizerOptions, type TokenPrincipal } from './bearer-authorizer.js';
+export { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
+export { createTokenService, type TokenResponse, type TokenService, type TokenServiceOptions } from './token-service.js';
