@@ -1,2 +1,37 @@
-// placeholder until the access model lands
-export {};
+/**
+ * @wharf/access — GitLab's access model for a Wharf registry: users, nested groups, projects
+ * with visibility, members with roles, personal access tokens, deploy tokens and CI job
+ * tokens, in a crash-safe store shared by several processes. It plugs into core's token
+ * service through {@link createAccessHooks}, and comes with an admin REST API
+ * ({@link createAdminApi}) and admin CLI commands ({@link runAdminCommand}).
+ * @module
+ */
+export { AccessStore, type AccessStoreOptions, type CreateUserInput, type UpdateUserInput, type MemberInfo, type NewDeployToken, type NewPersonalAccessToken, type TargetSelector } from './store/access-store.js';
+export type { LockOptions } from './store/file-lock.js';
+export { AccessError, isAccessError, type AccessErrorCode } from './model/access-error.js';
+export { AccessState } from './model/access-state.js';
+export * from './model/roles.js';
+export type { NewNamespace } from './model/namespaces.js';
+export { explainInvalidUsername, explainInvalidPath, CI_USERNAMES } from './model/names.js';
+export { DEFAULT_JOB_MAX_DURATION_MS } from './model/jobs.js';
+export type {
+  AccessDocument,
+  DeployTokenRecord,
+  GroupRecord,
+  JobRecord,
+  MemberRecord,
+  MemberTarget,
+  PersonalAccessTokenRecord,
+  ProjectRecord,
+  UserRecord,
+} from './model/schema.js';
+export type { DeployTokenInfo, JobInfo, PersonalAccessTokenInfo, TokenState, UserInfo } from './model/views.js';
+export { createAccessHooks, type AccessHooks } from './auth/access-hooks.js';
+export { isAccessPrincipal, type AccessPrincipal, type AccessPrincipalKind } from './auth/principal.js';
+export { resolveRepository, MAX_IMAGE_DEPTH, type RepositoryResolution } from './auth/resolve-repository.js';
+export { effectiveRole, SCOPE_ACTIONS, type RegistryAction } from './auth/permissions.js';
+export { TOKEN_PREFIXES } from './auth/secrets.js';
+export { bootstrapAdmin, BOOTSTRAP_ADMIN, type BootstrapResult } from './bootstrap.js';
+export { createAdminApi, type AdminApiOptions } from './admin-api/admin-api.js';
+export type { FailedLogin, LoginThrottleLike } from './admin-api/basic-auth.js';
+export { runAdminCommand, type AdminCommandIO } from './cli/admin-command.js';

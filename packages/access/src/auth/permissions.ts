@@ -1,0 +1,108 @@
+/**
+ * What a credential may do to one project's images, as sets of registry actions.
+ *
+ * A user's rights come from their role and the project's visibility:
+ * - role (the highest of the direct project membership and every membership on the groups
+ *   above it): reporter+ pull, developer+ push, maintainer+ delete;
+ * - visibility: public → anyone may pull, also anonymous; internal → any logged-in user who is
+ *   not external may pull; private → members only;
+ * - admins may do everything everywhere.
+ *
+ * A token narrows its user's rights to its scopes (the intersection). A deploy token has no
+ * user: its scopes apply to its own project or group's projects, whatever their visibility.
+ * A job acts as its user but may push only to its own project and never delete.
+ * Every credential may at least do what anonymous may (pull public projects).
+ * @module
+ */
+import type { AccessState } from '../model/access-state.js';
+import { type DeployTokenScope, type PatScope, type Role, roleAtLeast, strongerRole } from '../model/roles.js';
+import type { ProjectRecord, UserRecord } from '../model/schema.js';
+import type { CredentialContext } from './credential-context.js';
+
+/** The concrete actions of the registry. */
+export type RegistryAction = 'pull' | 'push' | 'delete';
+export const REGISTRY_ACTIONS: readonly RegistryAction[] = ['pull', 'push', 'delete'];
+
+/** What each token scope allows in the registry (`read_api` is deliberately empty). */
+export const SCOPE_ACTIONS: Readonly<Record<PatScope | DeployTokenScope, readonly RegistryAction[]>> = {
+  read_registry: ['pull'],
+  write_registry: ['push'],
+  api: ['pull', 'push', 'delete'],
+  read_api: [],
+};
+
+/** The user's effective role on a project: the highest inherited or direct one, or `null`. */
+export function effectiveRole(state: AccessState, userId: string, project: ProjectRecord): Role | null {
+  const groupIds = new Set(state.groupChain(project.groupId).map((g) => g.id));
+  let role: Role | null = null;
+  for (const m of state.membershipsOf(userId)) {
+    const applies = m.target.type === 'project' ? m.target.id === project.id : groupIds.has(m.target.id);
+    if (applies) role = strongerRole(role, m.role);
+  }
+  return role;
+}
+
+/** What anybody, logged in or not, may do. */
+export function anonymousActions(project: ProjectRecord): Set<RegistryAction> {
+  return new Set(project.visibility === 'public' ? ['pull'] : []);
+}
+
+/** What a user may do, from admin flag, role and visibility. */
+export function userActions(state: AccessState, user: UserRecord, project: ProjectRecord): Set<RegistryAction> {
+  if (user.admin) return new Set(REGISTRY_ACTIONS);
+  const actions = anonymousActions(project);
+  if (project.visibility === 'internal' && !user.external) actions.add('pull');
+  const role = effectiveRole(state, user.id, project);
+  if (roleAtLeast(role, 'reporter')) actions.add('pull');
+  if (roleAtLeast(role, 'developer')) actions.add('push');
+  if (roleAtLeast(role, 'maintainer')) actions.add('delete');
+  return actions;
+}
+
+/** The actions a set of scopes allows. */
+export function scopeActions(scopes: readonly (PatScope | DeployTokenScope)[]): Set<RegistryAction> {
+  return new Set(scopes.flatMap((s) => SCOPE_ACTIONS[s]));
+}
+
+function intersect(a: Set<RegistryAction>, b: Iterable<RegistryAction>): Set<RegistryAction> {
+  return new Set([...b].filter((x) => a.has(x)));
+}
+
+/** Whether a project lies within a deploy token's reach. */
+function inDeployTokenReach(state: AccessState, target: { type: 'group' | 'project'; id: string }, project: ProjectRecord): boolean {
+  if (target.type === 'project') return target.id === project.id;
+  return state.groupChain(project.groupId).some((g) => g.id === target.id);
+}
+
+/**
+ * What a valid credential (or anonymous, for `null`) may do to a project's images.
+ */
+export function allowedActions(state: AccessState, context: CredentialContext | null, project: ProjectRecord): Set<RegistryAction> {
+  const floor = anonymousActions(project);
+  if (context === null) return floor;
+  let actions: Set<RegistryAction>;
+  switch (context.kind) {
+    case 'user':
+      actions = userActions(state, context.user, project);
+      break;
+    case 'personal-access-token':
+      actions = intersect(userActions(state, context.user, project), scopeActions(context.token.scopes));
+      break;
+    case 'deploy-token':
+      actions = inDeployTokenReach(state, context.token.target, project) ? intersect(scopeActions(context.token.scopes), ['pull', 'push']) : new Set();
+      break;
+    case 'job':
+      actions = intersect(userActions(state, context.user, project), context.job.projectId === project.id ? ['pull', 'push'] : ['pull']);
+      break;
+  }
+  for (const a of floor) actions.add(a);
+  return actions;
+}
+
+/** Whether a credential may list the catalog: admins, by password or with a readable-scoped token. */
+export function mayListCatalog(context: CredentialContext | null): boolean {
+  if (context === null) return false;
+  if (context.kind === 'user') return context.user.admin;
+  if (context.kind === 'personal-access-token') return context.user.admin && scopeActions(context.token.scopes).has('pull');
+  return false;
+}

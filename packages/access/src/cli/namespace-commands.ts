@@ -1,0 +1,95 @@
+/**
+ * `wharf admin group …` and `wharf admin project …`: create, list, update (visibility), delete.
+ * @module
+ */
+import { VISIBILITIES } from '../model/roles.js';
+import type { GroupRecord, ProjectRecord } from '../model/schema.js';
+import type { AccessStore } from '../store/access-store.js';
+import { choiceFlag, type Noun, table, UsageError } from './verb.js';
+
+interface NamespaceApi {
+  create(store: AccessStore, input: { path: string; visibility?: (typeof VISIBILITIES)[number] }): Promise<GroupRecord | ProjectRecord>;
+  list(store: AccessStore): Promise<(GroupRecord | ProjectRecord)[]>;
+  setVisibility(store: AccessStore, ref: string, visibility: (typeof VISIBILITIES)[number]): Promise<GroupRecord | ProjectRecord>;
+  remove(store: AccessStore, ref: string): Promise<GroupRecord | ProjectRecord>;
+}
+
+const VISIBILITY_FLAG = { visibility: { type: 'string' } } as const;
+
+function namespaceNoun(kind: 'group' | 'project', api: NamespaceApi, example: string, deleteNote: string): Noun {
+  return {
+    summary: `${kind}s: create, list, update, delete`,
+    verbs: {
+      create: {
+        summary: `create a ${kind}`,
+        usage: `<path> [--visibility private|internal|public]`,
+        notes: [`Example: wharf admin ${kind} create ${example} --visibility internal`, 'Visibility defaults to private and cannot exceed the parent group\'s.'],
+        args: ['path'],
+        flags: VISIBILITY_FLAG,
+        async run(values, [path], io) {
+          const visibility = choiceFlag(values, 'visibility', VISIBILITIES);
+          const created = await api.create(io.store, { path: path as string, ...(visibility && { visibility }) });
+          io.out(`created ${kind} ${created.path} (${created.id}) ${created.visibility}`);
+          return 0;
+        },
+      },
+      list: {
+        summary: `list ${kind}s`,
+        usage: '',
+        async run(_values, _args, io) {
+          const items = (await api.list(io.store)).sort((a, b) => a.path.localeCompare(b.path));
+          for (const line of table(['ID', 'PATH', 'VISIBILITY'], items.map((i) => [i.id, i.path, i.visibility]))) io.out(line);
+          return 0;
+        },
+      },
+      update: {
+        summary: `change a ${kind}'s visibility`,
+        usage: `<${kind}> --visibility private|internal|public`,
+        args: [kind],
+        flags: VISIBILITY_FLAG,
+        async run(values, [ref], io) {
+          const visibility = choiceFlag(values, 'visibility', VISIBILITIES);
+          if (!visibility) throw new UsageError('--visibility is required');
+          const updated = await api.setVisibility(io.store, ref as string, visibility);
+          io.out(`${kind} ${updated.path} is now ${updated.visibility}`);
+          return 0;
+        },
+      },
+      delete: {
+        summary: `delete a ${kind}`,
+        usage: `<${kind}>`,
+        notes: [deleteNote],
+        args: [kind],
+        async run(_values, [ref], io) {
+          const removed = await api.remove(io.store, ref as string);
+          io.out(`deleted ${kind} ${removed.path}`);
+          return 0;
+        },
+      },
+    },
+  };
+}
+
+export const groupCommands = namespaceNoun(
+  'group',
+  {
+    create: (store, input) => store.createGroup(input),
+    list: (store) => store.listGroups(),
+    setVisibility: (store, ref, v) => store.setGroupVisibility(ref, v),
+    remove: (store, ref) => store.deleteGroup(ref),
+  },
+  'team/backend',
+  'Only empty groups can be deleted.',
+);
+
+export const projectCommands = namespaceNoun(
+  'project',
+  {
+    create: (store, input) => store.createProject(input),
+    list: (store) => store.listProjects(),
+    setVisibility: (store, ref, v) => store.setProjectVisibility(ref, v),
+    remove: (store, ref) => store.deleteProject(ref),
+  },
+  'team/app',
+  'The images stay in storage; they are reachable again if the project is recreated.',
+);
