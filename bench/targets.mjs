@@ -39,7 +39,8 @@ async function waitReady(baseUrl, child, logFile, timeoutMs = 30_000) {
     try {
       const res = await fetch(`${baseUrl}/v2/`);
       await res.arrayBuffer();
-      if (res.status === 200) return;
+      // 401: token auth is on and the registry is challenging, which is ready too.
+      if (res.status === 200 || res.status === 401) return;
       lastError = new Error(`GET /v2/ returned ${res.status}`);
     } catch (error) {
       lastError = error;
@@ -105,8 +106,11 @@ async function launch({ name, label, command, args, env, port, workDir, dataDir,
   return handle;
 }
 
-/** Starts `node packages/adapter-node/dist/cli.js serve` (auth none, data in a temp dir). */
-export async function startWharf({ cpuProf = false } = {}) {
+/**
+ * Starts `node packages/adapter-node/dist/cli.js serve` (data in a temp dir), with auth none
+ * unless `auth: 'token'` (then `adminPassword` is the admin user's password).
+ */
+export async function startWharf({ cpuProf = false, auth = 'none', adminPassword } = {}) {
   if (!existsSync(WHARF_CLI)) {
     throw new Error(`${WHARF_CLI} not found: run \`npm run build\` first`);
   }
@@ -124,7 +128,7 @@ export async function startWharf({ cpuProf = false } = {}) {
     label: 'Wharf',
     command: process.execPath,
     args: [...nodeArgs, WHARF_CLI, 'serve'],
-    env: { PORT: String(port), HOST: '127.0.0.1', WHARF_DATA: dataDir, WHARF_AUTH: 'none' },
+    env: { PORT: String(port), HOST: '127.0.0.1', WHARF_DATA: dataDir, WHARF_AUTH: auth, ...(adminPassword ? { WHARF_ADMIN_PASSWORD: adminPassword } : {}) },
     port,
     workDir,
     dataDir,

@@ -34,6 +34,8 @@ export interface RunOptions {
   readonly allowFailure?: boolean;
   /** Default 180 s; the command is killed after it. */
   readonly timeoutMs?: number;
+  /** Written to the command's stdin (e.g. for `docker login --password-stdin`), which is then closed. */
+  readonly input?: string;
 }
 
 function onPath(bin: string): boolean {
@@ -66,11 +68,12 @@ const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.rep
 export async function run(client: Client, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const command = [client, ...args].map(quote).join(' ');
   const timeoutMs = opts.timeoutMs ?? 180_000;
-  const child = spawn(client, args, { env: clientEnv(client), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(client, args, { env: clientEnv(client), stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (opts.input !== undefined) child.stdin?.end(opts.input);
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

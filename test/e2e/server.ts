@@ -47,6 +47,8 @@ export interface Registry {
   /** `http://127.0.0.1:PORT` */
   readonly url: string;
   readonly pid: number;
+  /** The data directory (Wharf: the `WHARF_DATA` of `wharf admin` commands). */
+  readonly dataDir: string;
   /** Everything the server printed so far, one entry per line. */
   readonly log: readonly string[];
   stop(): Promise<void>;
@@ -86,12 +88,20 @@ function distributionConfig(dataDir: string, host: string): string {
   ].join('\n');
 }
 
-async function command(t: Target, dir: string, host: string): Promise<[string, string[], NodeJS.ProcessEnv]> {
+/** How to start Wharf: open (the default for these tests) or with token auth and a known admin password. */
+export interface StartOptions {
+  readonly auth?: 'none' | 'token';
+  /** With token auth: the first start's admin password. */
+  readonly adminPassword?: string;
+}
+
+async function command(t: Target, dir: string, host: string, options: StartOptions): Promise<[string, string[], NodeJS.ProcessEnv]> {
   const dataDir = join(dir, 'data');
   await mkdir(dataDir);
   const [hostname, port] = host.split(':') as [string, string];
   if (t === 'wharf') {
-    const env = { ...process.env, PORT: port, HOST: hostname, WHARF_DATA: dataDir, WHARF_AUTH: 'none' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, HOST: hostname, WHARF_DATA: dataDir, WHARF_AUTH: options.auth ?? 'none' };
+    if (options.adminPassword) env.WHARF_ADMIN_PASSWORD = options.adminPassword;
     return [process.execPath, [wharfCli, 'serve'], env];
   }
   const config = join(dir, 'config.yml');
@@ -112,7 +122,8 @@ async function waitReady(url: string, child: ChildProcess, log: readonly string[
     try {
       const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();
-      if (res.status === 200) return;
+      // 401: a registry with token auth is up and challenging, which is ready too.
+      if (res.status === 200 || res.status === 401) return;
       last = `GET /v2/ answered ${res.status}`;
     } catch (err) {
       last = String(err);
@@ -164,10 +175,10 @@ function guardOrphan(child: ChildProcess, dir: string): () => void {
 /**
  * Starts the registry chosen by `WHARF_E2E_TARGET` on a free port of 127.0.0.1 with an empty
  * data directory (removed again by `stop()` unless `WHARF_E2E_KEEP=1`), and waits until
- * `GET /v2/` answers 200.
+ * `GET /v2/` answers 200 (or 401, with token auth).
  * @throws if the target is not available or does not become ready in 30 s (with its log).
  */
-export async function startRegistry(): Promise<Registry> {
+export async function startRegistry(options: StartOptions = {}): Promise<Registry> {
   const t = target();
   const missing = targetMissing();
   if (missing) throw new Error(missing);
@@ -176,7 +187,7 @@ export async function startRegistry(): Promise<Registry> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const dir = await mkdtemp(join(tmpdir(), `wharf-e2e-${t}-`));
     const host = `127.0.0.1:${await freePort()}`;
-    const [bin, args, env] = await command(t, dir, host);
+    const [bin, args, env] = await command(t, dir, host, options);
     const child = spawn(bin, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log: string[] = [];
     collectLines(child, log);
@@ -200,7 +211,7 @@ export async function startRegistry(): Promise<Registry> {
       await stop();
       continue;
     }
-    return { target: t, host, url: `http://${host}`, pid: child.pid ?? -1, log, stop };
+    return { target: t, host, url: `http://${host}`, pid: child.pid ?? -1, dataDir: join(dir, 'data'), log, stop };
   }
   throw lastError;
 }

@@ -10,22 +10,36 @@ function parse(argv: string[], env: Record<string, string | undefined> = {}): Se
 }
 
 describe('parseServeConfig', () => {
-  it('should default to 127.0.0.1:5000, ./data and no auth, with a warning', () => {
+  it('should default to 127.0.0.1:5000, ./data and token auth, without warnings', () => {
     const config = parse([]);
-    expect(config).toMatchObject({ port: 5000, host: '127.0.0.1', dataDir: '/srv/app/data', auth: 'none' });
+    expect(config).toEqual({ port: 5000, host: '127.0.0.1', dataDir: '/srv/app/data', auth: 'token', warnings: [] });
+  });
+
+  it('should warn that auth none lets anyone push, pull and delete', () => {
+    const config = parse(['--auth', 'none']);
+    expect(config.auth).toBe('none');
     expect(config.warnings).toHaveLength(1);
     expect(config.warnings[0]).toMatch(/^warning: .*anyone/);
   });
 
+  it('should read WHARF_PUBLIC_URL and WHARF_ADMIN_PASSWORD, dropping a trailing slash', () => {
+    const config = parse([], { WHARF_PUBLIC_URL: 'https://registry.example.com/', WHARF_ADMIN_PASSWORD: 's3cret-pass' });
+    expect(config).toMatchObject({ publicUrl: 'https://registry.example.com', adminPassword: 's3cret-pass' });
+  });
+
+  it.each([['ftp://x'], ['not a url'], ['https://x/?a=1']])('should reject the public URL %j', (url) => {
+    expect(() => parse(['--public-url', url])).toThrow(/^--public-url: expected an http or https URL/);
+  });
+
   it('should read PORT, HOST, WHARF_DATA and WHARF_AUTH', () => {
     const config = parse([], { PORT: '6000', HOST: '0.0.0.0', WHARF_DATA: 'store', WHARF_AUTH: 'none' });
-    expect(config).toEqual({ port: 6000, host: '0.0.0.0', dataDir: '/srv/app/store', auth: 'none', warnings: [] });
+    expect(config).toMatchObject({ port: 6000, host: '0.0.0.0', dataDir: '/srv/app/store', auth: 'none' });
   });
 
   it('should let flags override the environment, in both --flag value and --flag=value forms', () => {
     const env = { PORT: '6000', HOST: '0.0.0.0', WHARF_DATA: '/env/data' };
     const config = parse(['--port', '7000', '--host=::1', '--data', '/flag/data', '--auth=none'], env);
-    expect(config).toEqual({ port: 7000, host: '::1', dataDir: '/flag/data', auth: 'none', warnings: [] });
+    expect(config).toMatchObject({ port: 7000, host: '::1', dataDir: '/flag/data', auth: 'none' });
   });
 
   it('should treat empty environment variables as unset', () => {
@@ -45,9 +59,9 @@ describe('parseServeConfig', () => {
     expect(() => parse(['--port', 'http'])).toThrow(/^--port: expected a port number/);
   });
 
-  it('should reject auth modes other than none', () => {
-    expect(() => parse(['--auth', 'basic'])).toThrow(/--auth: unknown auth mode "basic"; this version supports: none/);
-    expect(() => parse([], { WHARF_AUTH: 'token' })).toThrow(/^WHARF_AUTH: unknown auth mode "token"/);
+  it('should reject auth modes other than token and none', () => {
+    expect(() => parse(['--auth', 'basic'])).toThrow(/--auth: unknown auth mode "basic"; this version supports: token, none/);
+    expect(() => parse([], { WHARF_AUTH: 'ldap' })).toThrow(/^WHARF_AUTH: unknown auth mode "ldap"/);
   });
 
   it('should reject unknown flags and stray arguments', () => {

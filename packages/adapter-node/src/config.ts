@@ -6,8 +6,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-/** Authentication modes this version knows. */
-export const AUTH_MODES = ['none'] as const;
+/**
+ * Authentication modes: `token` (the default) runs Wharf's token service with its GitLab-style
+ * users, projects and tokens; `none` serves everyone everything, for local experiments.
+ */
+export const AUTH_MODES = ['token', 'none'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** Settings of `wharf serve`. */
@@ -17,6 +20,13 @@ export interface ServeConfig {
   /** Absolute path of the storage root. */
   readonly dataDir: string;
   readonly auth: AuthMode;
+  /**
+   * The URL clients reach this server at (scheme, host, port), used for the token realm;
+   * unset: derived from each request's Host header.
+   */
+  readonly publicUrl?: string;
+  /** The first start's `admin` password (env only: flags show in `ps`); unset: generated and printed once. */
+  readonly adminPassword?: string;
   /** One-line notices to print at startup. */
   readonly warnings: readonly string[];
 }
@@ -33,9 +43,17 @@ Run a standalone OCI registry over plain HTTP.
 Options (each overrides its environment variable):
   --port <n>     TCP port, 0 for a random one     env PORT        default 5000
   --host <h>     interface to bind                env HOST        default 127.0.0.1
-  --data <dir>   storage directory                env WHARF_DATA  default ./data
-  --auth <mode>  authentication: none             env WHARF_AUTH  default none
-  -h, --help     show this help
+  --data <dir>         storage directory                 env WHARF_DATA        default ./data
+  --auth <mode>        token or none                     env WHARF_AUTH        default token
+  --public-url <url>   URL clients use for this server   env WHARF_PUBLIC_URL  default: from Host
+  -h, --help           show this help
+
+Environment only:
+  WHARF_ADMIN_PASSWORD  password of the "admin" user the first start creates
+                        (unset: a generated one, printed once)
+
+With --auth token, clients log in with \`docker login\`; the token service is at /auth/token,
+its public keys at /auth/jwks, and the admin API at /api/v1 (see \`wharf admin --help\`).
 `;
 
 /**
@@ -47,14 +65,14 @@ Options (each overrides its environment variable):
  * @throws {ConfigError} on unknown flags, stray arguments, a bad port or an unknown auth mode.
  * @example
  * parseServeConfig(['--port', '5001'], { WHARF_DATA: '/srv/wharf' }, '/');
- * // → { port: 5001, host: '127.0.0.1', dataDir: '/srv/wharf', auth: 'none', warnings: [...] }
+ * // → { port: 5001, host: '127.0.0.1', dataDir: '/srv/wharf', auth: 'token', warnings: [] }
  */
 export function parseServeConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   cwd: string,
 ): ServeConfig | 'help' {
-  let values: { port?: string; host?: string; data?: string; auth?: string; help?: boolean };
+  let values: { port?: string; host?: string; data?: string; auth?: string; 'public-url'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -63,6 +81,7 @@ export function parseServeConfig(
         host: { type: 'string' },
         data: { type: 'string' },
         auth: { type: 'string' },
+        'public-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -82,6 +101,7 @@ export function parseServeConfig(
   const host = pick(values.host, 'host', 'HOST');
   const data = pick(values.data, 'data', 'WHARF_DATA');
   const auth = pick(values.auth, 'auth', 'WHARF_AUTH');
+  const publicUrl = pick(values['public-url'], 'public-url', 'WHARF_PUBLIC_URL');
   const warnings: string[] = [];
 
   if (port && !(/^\d{1,5}$/.test(port.value) && Number(port.value) <= 65535)) {
@@ -92,15 +112,31 @@ export function parseServeConfig(
   if (auth && !(AUTH_MODES as readonly string[]).includes(auth.value)) {
     throw new ConfigError(`${auth.from}: unknown auth mode "${auth.value}"; this version supports: ${AUTH_MODES.join(', ')}`);
   }
-  if (!auth) {
+  if (auth?.value === 'none') {
     warnings.push('warning: no authentication (auth: none): anyone who can reach this port can push, pull and delete');
   }
+  let normalizedUrl: string | undefined;
+  if (publicUrl) {
+    let url: URL | undefined;
+    try {
+      url = new URL(publicUrl.value);
+    } catch {
+      // reported below
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+      throw new ConfigError(`${publicUrl.from}: expected an http or https URL such as https://registry.example.com, got "${publicUrl.value}"`);
+    }
+    normalizedUrl = url.href.replace(/\/+$/, '');
+  }
+  const adminPassword = env.WHARF_ADMIN_PASSWORD || undefined;
 
   return {
     port: port ? Number(port.value) : 5000,
     host: host?.value ?? '127.0.0.1',
     dataDir: resolve(cwd, data?.value ?? 'data'),
-    auth: (auth?.value as AuthMode | undefined) ?? 'none',
+    auth: (auth?.value as AuthMode | undefined) ?? 'token',
+    ...(normalizedUrl ? { publicUrl: normalizedUrl } : {}),
+    ...(adminPassword ? { adminPassword } : {}),
     warnings,
   };
 }

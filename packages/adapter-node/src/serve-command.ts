@@ -23,13 +23,10 @@ const processIo: CommandIo = {
  */
 export async function startRegistryServer(config: ServeConfig, io: CommandIo = processIo): Promise<NodeRegistryServer> {
   // Imported here, not at the top: `wharf serve --help` and config errors need none of it.
-  const [{ createRegistry }, { FsStorage }, { serve }] = await Promise.all([
-    import('@wharf/core'),
-    import('@wharf/storage-fs'),
-    import('./serve.js'),
-  ]);
+  const [{ createStandaloneApp }, { serve }] = await Promise.all([import('./standalone-app.js'), import('./serve.js')]);
   await mkdir(config.dataDir, { recursive: true });
-  const { app } = createRegistry({ storage: new FsStorage({ root: config.dataDir }) });
+  const { app, notices } = await createStandaloneApp(config);
+  for (const notice of notices) io.err(`wharf: ${notice}\n`);
   return serve(app, { port: config.port, hostname: config.host, logger: (line) => io.out(`${line}\n`) });
 }
 

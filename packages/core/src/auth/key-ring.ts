@@ -85,6 +85,16 @@ export class KeyRing {
     return new KeyRing(keys);
   }
 
+  /**
+   * Replace this ring's keys with those of `data` (the {@link toJSON} form), in place, so a
+   * token service and verifiers holding this ring see a rotation made by another process.
+   * @throws Error when the data is not a valid ring (the keys are left as they were).
+   */
+  async reload(data: unknown): Promise<void> {
+    const loaded = await KeyRing.fromJSON(data);
+    this.#keys = loaded.#keys;
+  }
+
   /** The persisted form, private keys included. */
   toJSON(): KeyRingJSON {
     return { version: 1, keys: this.#keys.map(({ privateKey: _p, publicKey: _k, ...stored }) => stored) };

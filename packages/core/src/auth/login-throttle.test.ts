@@ -3,7 +3,12 @@ import { LoginThrottle } from './login-throttle.js';
 
 function clock() {
   let t = 1_000_000;
-  return { now: () => t, advance: (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('LoginThrottle', () => {

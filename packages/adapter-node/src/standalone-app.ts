@@ -1,0 +1,66 @@
+/**
+ * The standalone server's application: the registry over `<data>` and, with token auth (the
+ * default), everything around it — the token service at `/auth`, the admin API at `/api/v1`,
+ * GitLab-style users, projects and tokens in `<data>/access`, and the signing keys in
+ * `<data>/auth/keys.json`.
+ *
+ * Layout of the data directory:
+ * - `wharf/v1/…`: the registry's content (FsStorage);
+ * - `access/`: the access store (users, groups, projects, members, tokens, jobs);
+ * - `auth/keys.json`: the token-signing keys (mode 0600).
+ * @module
+ */
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, LoginThrottle } from '@wharf/core';
+import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi } from '@wharf/access';
+import { FsStorage } from '@wharf/storage-fs';
+import type { ServeConfig } from './config.js';
+import { KeyFile } from './key-file.js';
+
+/** The tokens' audience and the challenge's `service`. */
+export const SERVICE = 'wharf-registry';
+/** The tokens' issuer. */
+export const ISSUER = 'wharf-token-service';
+
+export interface StandaloneApp {
+  readonly app: { fetch(request: Request, ...rest: unknown[]): Response | Promise<Response> };
+  /** Lines to print once at startup (the generated admin password). */
+  readonly notices: readonly string[];
+}
+
+/** Where the standalone server keeps its access store and keys, under the data directory. */
+export const accessDir = (dataDir: string) => join(dataDir, 'access');
+export const keyFilePath = (dataDir: string) => join(dataDir, 'auth', 'keys.json');
+
+/** Build the application for `config` (the data directory must exist). */
+export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword'>): Promise<StandaloneApp> {
+  const storage = new FsStorage({ root: config.dataDir });
+  if (config.auth === 'none') return { app: createRegistry({ storage }).app, notices: [] };
+
+  const store = await AccessStore.open(accessDir(config.dataDir));
+  const admin = await bootstrapAdmin(store, config.adminPassword ? { password: config.adminPassword } : {});
+  const keys = await KeyFile.open(keyFilePath(config.dataDir));
+  const throttle = new LoginThrottle();
+  const tokens = createTokenService({ issuer: ISSUER, service: SERVICE, keys: keys.ring, hooks: createAccessHooks(store), throttle });
+  const verifier = createTokenVerifier({ issuer: ISSUER, service: SERVICE, keys: keys.ring });
+  const realm = (request: Request) => `${config.publicUrl ?? new URL(request.url).origin}/auth/token`;
+  const registry = createRegistry({ storage, hooks: { onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier }) } });
+
+  const app = new Hono();
+  // A key rotation made by `wharf keys rotate` in another process shows up within seconds.
+  app.use('*', async (_c, next) => {
+    await keys.refresh();
+    await next();
+  });
+  app.route('/auth', tokens.app);
+  app.route('/api/v1', createAdminApi(store, { throttle }));
+  app.route('/', registry.app);
+
+  const notices = admin.created && !config.adminPassword
+    ? [`created user "admin" with password ${admin.password} (shown once; set WHARF_ADMIN_PASSWORD on a fresh data directory to choose it)`]
+    : admin.created
+      ? ['created user "admin" with the password from WHARF_ADMIN_PASSWORD']
+      : [];
+  return { app, notices };
+}
