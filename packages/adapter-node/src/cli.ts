@@ -17,6 +17,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'run the registry over HTTP (wharf serve --help)',
     run: async (argv) => (await import('./serve-command.js')).runServeCommand(argv),
   },
+  admin: {
+    summary: 'manage users, groups, projects, members and tokens (wharf admin --help)',
+    run: async (argv) => (await import('./admin-command.js')).runAdminCli(argv),
+  },
+  keys: {
+    summary: 'list or rotate the token-signing keys (wharf keys --help)',
+    run: async (argv) => (await import('./admin-command.js')).runKeysCli(argv),
+  },
 };
 
 function usage(): string {
