@@ -15,7 +15,9 @@ import type { AccessStore } from './store/access-store.js';
 export const BOOTSTRAP_ADMIN = 'admin';
 
 /** What {@link bootstrapAdmin} did. */
-export type BootstrapResult = { readonly created: true; readonly username: string; readonly password: string } | { readonly created: false };
+export type BootstrapResult =
+  | { readonly created: true; readonly username: string; readonly password: string }
+  | { readonly created: false };
 
 /**
  * Create the `admin` user if the store has no user at all.

@@ -6,7 +6,16 @@
  * ({@link createAdminApi}) and admin CLI commands ({@link runAdminCommand}).
  * @module
  */
-export { AccessStore, type AccessStoreOptions, type CreateUserInput, type UpdateUserInput, type MemberInfo, type NewDeployToken, type NewPersonalAccessToken, type TargetSelector } from './store/access-store.js';
+export {
+  AccessStore,
+  type AccessStoreOptions,
+  type CreateUserInput,
+  type UpdateUserInput,
+  type MemberInfo,
+  type NewDeployToken,
+  type NewPersonalAccessToken,
+  type TargetSelector,
+} from './store/access-store.js';
 export type { LockOptions } from './store/file-lock.js';
 export { AccessError, isAccessError, type AccessErrorCode } from './model/access-error.js';
 export { AccessState } from './model/access-state.js';

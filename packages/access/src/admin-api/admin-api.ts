@@ -35,7 +35,8 @@ export function createAdminApi(store: AccessStore, options: AdminApiOptions = {}
   userRoutes(app, store);
   namespaceRoutes(app, store);
   tokenRoutes(app, store);
-  app.notFound((c) => c.json({ message: `no route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  // A catch-all route rather than notFound(): a mounted app's notFound is not used by its parent.
+  app.all('*', (c) => c.json({ message: `no route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json({ message: error.message }, error.status, error.headers);
     if (isAccessError(error)) return c.json({ message: error.message }, STATUS[error.code]);

@@ -64,16 +64,22 @@ export function basicAuth(store: AccessStore, options: BasicAuthOptions = {}): M
     if (wait > 0) throw new ApiError(429, 'too many failed logins; try again later', { 'Retry-After': String(Math.ceil(wait / 1000)) });
 
     const state = await store.state();
-    const context = await checkPasswordCredentials({ state, now: store.now(), passwordCost: store.passwordCost }, credentials.username, credentials.password);
+    const context = await checkPasswordCredentials(
+      { state, now: store.now(), passwordCost: store.passwordCost },
+      credentials.username,
+      credentials.password,
+    );
     if (!context) {
       throttle?.fail(credentials.username, address);
       await options.onFailedLogin?.({ username: credentials.username, address, request: c.req.raw });
       throw new ApiError(401, 'incorrect username, password or token', CHALLENGE);
     }
     throttle?.succeed(credentials.username, address);
-    if (context.kind === 'deploy-token' || context.kind === 'job') throw new ApiError(403, 'deploy tokens and job tokens cannot use the admin API');
+    if (context.kind === 'deploy-token' || context.kind === 'job')
+      throw new ApiError(403, 'deploy tokens and job tokens cannot use the admin API');
     if (context.kind === 'personal-access-token') {
-      if (!context.token.scopes.includes('api')) throw new ApiError(403, 'the personal access token needs the "api" scope for the admin API');
+      if (!context.token.scopes.includes('api'))
+        throw new ApiError(403, 'the personal access token needs the "api" scope for the admin API');
       c.set('caller', { user: context.user, tokenId: context.token.id });
     } else {
       c.set('caller', { user: context.user });

@@ -30,11 +30,20 @@ export const createPatBody = z.strictObject({
 });
 
 export const createGroupBody = z.strictObject({ path: z.string(), parent_id: z.string().optional(), visibility: visibility.optional() });
-export const createProjectBody = z.strictObject({ path: z.string(), namespace_id: z.string().optional(), visibility: visibility.optional() });
+export const createProjectBody = z.strictObject({
+  path: z.string(),
+  namespace_id: z.string().optional(),
+  visibility: visibility.optional(),
+});
 export const visibilityBody = z.strictObject({ visibility });
 
 const roleFields = { role: z.enum(ROLES).optional(), access_level: accessLevel.optional() };
-export const addMemberBody = z.strictObject({ user: z.string().optional(), user_id: z.string().optional(), username: z.string().optional(), ...roleFields });
+export const addMemberBody = z.strictObject({
+  user: z.string().optional(),
+  user_id: z.string().optional(),
+  username: z.string().optional(),
+  ...roleFields,
+});
 export const updateMemberBody = z.strictObject(roleFields);
 
 export const createDeployTokenBody = z.strictObject({

@@ -25,7 +25,8 @@ function memberRoutes(app: AdminApp, store: AccessStore, kind: Kind): void {
     const user = body.user ?? body.user_id ?? body.username;
     const role = roleOf(body);
     if (user === undefined) throw new ApiError(400, 'name the user: "user" (id or username), "user_id" or "username"');
-    if (role === null) throw new ApiError(400, 'give a "role" (guest, reporter, developer, maintainer, owner) or an "access_level" (10–50)');
+    if (role === null)
+      throw new ApiError(400, 'give a "role" (guest, reporter, developer, maintainer, owner) or an "access_level" (10–50)');
     await store.addMember({ ...selector(kind, c.req.param('id')), user, role });
     const members = await store.listMembers(selector(kind, c.req.param('id')));
     const added = await store.getUser(user);

@@ -25,7 +25,14 @@ export function presentUser(user: UserInfo) {
 }
 
 export function presentGroup(group: GroupRecord) {
-  return { id: group.id, path: lastSegment(group.path), full_path: group.path, parent_id: group.parentId, visibility: group.visibility, created_at: group.createdAt };
+  return {
+    id: group.id,
+    path: lastSegment(group.path),
+    full_path: group.path,
+    parent_id: group.parentId,
+    visibility: group.visibility,
+    created_at: group.createdAt,
+  };
 }
 
 export function presentProject(project: ProjectRecord) {

@@ -65,7 +65,12 @@ export function userRoutes(app: AdminApp, store: AccessStore): void {
   app.post('/users/:id/personal_access_tokens', async (c) => {
     const userId = await tokenOwner(c, store, c.req.param('id'));
     const body = await readBody(c, createPatBody);
-    const { token, secret } = await store.createPersonalAccessToken({ user: userId, name: body.name, scopes: body.scopes, expiresAt: body.expires_at });
+    const { token, secret } = await store.createPersonalAccessToken({
+      user: userId,
+      name: body.name,
+      scopes: body.scopes,
+      expiresAt: body.expires_at,
+    });
     return c.json(presentPat(token, secret), 201);
   });
 
@@ -78,7 +83,8 @@ export function userRoutes(app: AdminApp, store: AccessStore): void {
     const caller = c.get('caller');
     const token = await store.getPersonalAccessToken(c.req.param('id'));
     // Someone else's token is reported as missing, as GitLab does.
-    if (token.userId !== caller.user.id && !caller.user.admin) throw new ApiError(404, `no personal access token ${JSON.stringify(token.id)}`);
+    if (token.userId !== caller.user.id && !caller.user.admin)
+      throw new ApiError(404, `no personal access token ${JSON.stringify(token.id)}`);
     await store.revokePersonalAccessToken(token.id);
     return c.body(null, 204);
   });

@@ -48,7 +48,7 @@ describe('authenticate: passwords', () => {
 });
 
 describe('authenticate: personal access tokens', () => {
-  it('should accept a token only with its owner\'s username', async () => {
+  it("should accept a token only with its owner's username", async () => {
     const { login, store } = await world();
     const { secret } = await store.createPersonalAccessToken({ user: 'dev', name: 'laptop', scopes: ['read_registry'] });
     expect(await login('dev', secret)).not.toBeNull();
@@ -64,7 +64,12 @@ describe('authenticate: personal access tokens', () => {
 
   it('should refuse an expired token from 00:00 UTC of its expiry date', async () => {
     const { login, store, clock } = await world();
-    const { secret } = await store.createPersonalAccessToken({ user: 'dev', name: 'laptop', scopes: ['read_registry'], expiresAt: '2026-03-02' });
+    const { secret } = await store.createPersonalAccessToken({
+      user: 'dev',
+      name: 'laptop',
+      scopes: ['read_registry'],
+      expiresAt: '2026-03-02',
+    });
     expect(await login('dev', secret)).not.toBeNull();
     clock.time = Date.parse('2026-03-01T23:59:59Z');
     expect(await login('dev', secret)).not.toBeNull();
@@ -111,11 +116,18 @@ describe('authenticate: deploy tokens', () => {
 });
 
 describe('authenticate: CI job tokens', () => {
-  it('should accept gitlab-ci-token or wharf-ci-token with a running job\'s token', async () => {
+  it("should accept gitlab-ci-token or wharf-ci-token with a running job's token", async () => {
     const { login, store } = await world();
     const { job, token } = await store.startJob({ project: 'team/app', user: 'dev' });
     expect(token).toMatch(/^wharf_job_[0-9A-Za-z]{40}$/);
-    const expected = { kind: 'job', subject: `job:${job.id}`, session: job.id, username: 'dev', userId: job.userId, projectId: job.projectId };
+    const expected = {
+      kind: 'job',
+      subject: `job:${job.id}`,
+      session: job.id,
+      username: 'dev',
+      userId: job.userId,
+      projectId: job.projectId,
+    };
     expect(await login('gitlab-ci-token', token)).toEqual(expected);
     expect(await login('wharf-ci-token', token)).toEqual(expected);
     expect(await login('dev', token)).toBeNull();
@@ -133,7 +145,7 @@ describe('authenticate: CI job tokens', () => {
     expect(await login('gitlab-ci-token', second.token)).toBeNull();
   });
 
-  it('should refuse a job token once the job\'s user is blocked', async () => {
+  it("should refuse a job token once the job's user is blocked", async () => {
     const { login, store } = await world();
     const { token } = await store.startJob({ project: 'team/app', user: 'dev' });
     await store.updateUser('dev', { blocked: true });

@@ -15,7 +15,15 @@
 import type { Credentials } from '@wharf/core';
 import type { AccessState } from '../model/access-state.js';
 import { CI_USERNAMES } from '../model/names.js';
-import { type CredentialContext, credentialContext, passwordLoginAllowed, principalOf, usableDeployToken, usableJob, usablePersonalAccessToken } from './credential-context.js';
+import {
+  type CredentialContext,
+  credentialContext,
+  passwordLoginAllowed,
+  principalOf,
+  usableDeployToken,
+  usableJob,
+  usablePersonalAccessToken,
+} from './credential-context.js';
 import { verifyPassword } from './password.js';
 import type { AccessPrincipal } from './principal.js';
 import { hashToken, sameTokenHash } from './secrets.js';
@@ -28,7 +36,11 @@ export interface AuthenticationInput {
 }
 
 /** Which credential a username and secret are, or `null`. Exposed for the admin API's Basic auth. */
-export async function checkPasswordCredentials(input: AuthenticationInput, username: string, secret: string): Promise<CredentialContext | null> {
+export async function checkPasswordCredentials(
+  input: AuthenticationInput,
+  username: string,
+  secret: string,
+): Promise<CredentialContext | null> {
   const { state, now } = input;
   const login = username.toLowerCase();
   const hash = hashToken(secret);
@@ -40,7 +52,12 @@ export async function checkPasswordCredentials(input: AuthenticationInput, usern
   }
 
   const deployToken = state.deployTokenByHash(hash);
-  if (deployToken && sameTokenHash(deployToken.tokenHash, hash) && deployToken.username.toLowerCase() === login && usableDeployToken(state, deployToken, now)) {
+  if (
+    deployToken &&
+    sameTokenHash(deployToken.tokenHash, hash) &&
+    deployToken.username.toLowerCase() === login &&
+    usableDeployToken(state, deployToken, now)
+  ) {
     return { kind: 'deploy-token', token: deployToken };
   }
 

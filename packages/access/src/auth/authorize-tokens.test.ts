@@ -42,7 +42,7 @@ describe('authorize: personal access tokens', () => {
     expect(await actionsOn(await login('mara', secret), 'team/web')).toEqual(['pull']);
   });
 
-  it('should never exceed the user\'s own rights', async () => {
+  it("should never exceed the user's own rights", async () => {
     const { store, login, actionsOn } = await world();
     const { secret } = await store.createPersonalAccessToken({ user: 'rita', name: 'all', scopes: ['api'] });
     expect(await actionsOn(await login('rita', secret), 'team/app')).toEqual(['pull']);
@@ -51,7 +51,11 @@ describe('authorize: personal access tokens', () => {
 
   it('should grant nothing once the token is revoked, even to a principal already logged in', async () => {
     const { store, login, actionsOn } = await world();
-    const { secret, token } = await store.createPersonalAccessToken({ user: 'dev', name: 'rw', scopes: ['read_registry', 'write_registry'] });
+    const { secret, token } = await store.createPersonalAccessToken({
+      user: 'dev',
+      name: 'rw',
+      scopes: ['read_registry', 'write_registry'],
+    });
     const principal = await login('dev', secret);
     await store.revokePersonalAccessToken(token.id);
     expect(await actionsOn(principal, 'team/app')).toEqual([]);
@@ -60,7 +64,12 @@ describe('authorize: personal access tokens', () => {
 
   it('should grant nothing once the token expired', async () => {
     const { store, login, actionsOn, clock } = await world();
-    const { secret } = await store.createPersonalAccessToken({ user: 'dev', name: 'rw', scopes: ['read_registry'], expiresAt: '2026-03-02' });
+    const { secret } = await store.createPersonalAccessToken({
+      user: 'dev',
+      name: 'rw',
+      scopes: ['read_registry'],
+      expiresAt: '2026-03-02',
+    });
     const principal = await login('dev', secret);
     clock.time = Date.parse('2026-03-02T00:00:00Z');
     expect(await actionsOn(principal, 'team/app')).toEqual([]);
@@ -83,7 +92,7 @@ describe('authorize: deploy tokens', () => {
     expect(await actionsOn(await login(token.username, secret), 'team/app')).toEqual(['pull', 'push']);
   });
 
-  it('should reach every project inside a group-level token\'s group, subgroups included', async () => {
+  it("should reach every project inside a group-level token's group, subgroups included", async () => {
     const { store, login, actionsOn } = await world();
     const { secret, token } = await store.createDeployToken({ group: 'team', scopes: ['read_registry'] });
     const principal = await login(token.username, secret);
@@ -102,7 +111,7 @@ describe('authorize: deploy tokens', () => {
 });
 
 describe('authorize: CI job tokens', () => {
-  it('should pull and push the job\'s own project, and only pull other projects the user can read', async () => {
+  it("should pull and push the job's own project, and only pull other projects the user can read", async () => {
     const { store, login, actionsOn } = await world();
     await store.addMember({ project: 'other/lib', user: 'dev', role: 'maintainer' });
     const { token } = await store.startJob({ project: 'team/app', user: 'dev' });

@@ -89,7 +89,9 @@ export function allowedActions(state: AccessState, context: CredentialContext | 
       actions = intersect(userActions(state, context.user, project), scopeActions(context.token.scopes));
       break;
     case 'deploy-token':
-      actions = inDeployTokenReach(state, context.token.target, project) ? intersect(scopeActions(context.token.scopes), ['pull', 'push']) : new Set();
+      actions = inDeployTokenReach(state, context.token.target, project)
+        ? intersect(scopeActions(context.token.scopes), ['pull', 'push'])
+        : new Set();
       break;
     case 'job':
       actions = intersect(userActions(state, context.user, project), context.job.projectId === project.id ? ['pull', 'push'] : ['pull']);

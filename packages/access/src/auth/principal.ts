@@ -37,7 +37,9 @@ const KINDS: readonly string[] = ['user', 'personal-access-token', 'deploy-token
 
 /** Whether a principal came from the access hooks (and is not anonymous). */
 export function isAccessPrincipal(principal: Principal): principal is AccessPrincipal {
-  return !principal.anonymous && typeof principal.kind === 'string' && KINDS.includes(principal.kind) && typeof principal.subject === 'string';
+  return (
+    !principal.anonymous && typeof principal.kind === 'string' && KINDS.includes(principal.kind) && typeof principal.subject === 'string'
+  );
 }
 
 export function userPrincipal(user: UserRecord): AccessPrincipal {
@@ -45,7 +47,14 @@ export function userPrincipal(user: UserRecord): AccessPrincipal {
 }
 
 export function patPrincipal(user: UserRecord, pat: PersonalAccessTokenRecord): AccessPrincipal {
-  return { kind: 'personal-access-token', subject: `user:${user.id}`, session: pat.id, username: user.username, userId: user.id, scopes: [...pat.scopes] };
+  return {
+    kind: 'personal-access-token',
+    subject: `user:${user.id}`,
+    session: pat.id,
+    username: user.username,
+    userId: user.id,
+    scopes: [...pat.scopes],
+  };
 }
 
 export function deployTokenPrincipal(token: DeployTokenRecord): AccessPrincipal {

@@ -36,11 +36,25 @@ function columns(entries: [string, { summary: string }][]): string[] {
 }
 
 function mainUsage(): string[] {
-  return ['Usage: wharf admin <noun> <verb> [options]', '', 'Nouns:', ...columns(Object.entries(NOUNS)), '', 'Run "wharf admin <noun> --help" for its verbs.'];
+  return [
+    'Usage: wharf admin <noun> <verb> [options]',
+    '',
+    'Nouns:',
+    ...columns(Object.entries(NOUNS)),
+    '',
+    'Run "wharf admin <noun> --help" for its verbs.',
+  ];
 }
 
 function nounUsage(name: string, noun: Noun): string[] {
-  return [`Usage: wharf admin ${name} <verb> [options]`, '', 'Verbs:', ...columns(Object.entries(noun.verbs)), '', `Run "wharf admin ${name} <verb> --help" for details.`];
+  return [
+    `Usage: wharf admin ${name} <verb> [options]`,
+    '',
+    'Verbs:',
+    ...columns(Object.entries(noun.verbs)),
+    '',
+    `Run "wharf admin ${name} <verb> --help" for details.`,
+  ];
 }
 
 function verbUsage(noun: string, name: string, verb: Verb): string[] {
@@ -50,7 +64,12 @@ function verbUsage(noun: string, name: string, verb: Verb): string[] {
 async function runVerb(nounName: string, verbName: string, verb: Verb, argv: readonly string[], io: AdminCommandIO): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...verb.flags, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...verb.flags, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -60,7 +79,8 @@ async function runVerb(nounName: string, verbName: string, verb: Verb, argv: rea
   }
   const expected = verb.args ?? [];
   if (parsed.positionals.length < expected.length) throw new UsageError(`missing <${expected[parsed.positionals.length]}>`);
-  if (parsed.positionals.length > expected.length) throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[expected.length])}`);
+  if (parsed.positionals.length > expected.length)
+    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[expected.length])}`);
   return (await verb.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals, io)) ?? 0;
 }
 

@@ -55,7 +55,13 @@ export const jobCommands: Noun = {
         const jobs = await io.store.listJobs();
         const projects = new Map((await io.store.listProjects()).map((p) => [p.id, p.path]));
         const users = new Map((await io.store.listUsers()).map((u) => [u.id, u.username]));
-        const rows = jobs.map((j) => [j.id, projects.get(j.projectId) ?? j.projectId, users.get(j.userId) ?? j.userId, j.status, j.tokenActive ? 'yes' : 'no']);
+        const rows = jobs.map((j) => [
+          j.id,
+          projects.get(j.projectId) ?? j.projectId,
+          users.get(j.userId) ?? j.userId,
+          j.status,
+          j.tokenActive ? 'yes' : 'no',
+        ]);
         for (const line of table(['ID', 'PROJECT', 'USER', 'STATUS', 'TOKEN ACTIVE'], rows)) io.out(line);
         return 0;
       },

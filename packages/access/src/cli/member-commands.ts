@@ -61,7 +61,11 @@ export const memberCommands: Noun = {
       flags: TARGET_FLAGS,
       async run(values, _args, io) {
         const members = await io.store.listMembers(targetFlags(values));
-        for (const line of table(['USER', 'ROLE', 'SINCE'], members.map((m) => [m.username, m.role, m.createdAt]))) io.out(line);
+        for (const line of table(
+          ['USER', 'ROLE', 'SINCE'],
+          members.map((m) => [m.username, m.role, m.createdAt]),
+        ))
+          io.out(line);
         return 0;
       },
     },

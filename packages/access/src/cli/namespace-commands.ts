@@ -23,7 +23,10 @@ function namespaceNoun(kind: 'group' | 'project', api: NamespaceApi, example: st
       create: {
         summary: `create a ${kind}`,
         usage: `<path> [--visibility private|internal|public]`,
-        notes: [`Example: wharf admin ${kind} create ${example} --visibility internal`, 'Visibility defaults to private and cannot exceed the parent group\'s.'],
+        notes: [
+          `Example: wharf admin ${kind} create ${example} --visibility internal`,
+          "Visibility defaults to private and cannot exceed the parent group's.",
+        ],
         args: ['path'],
         flags: VISIBILITY_FLAG,
         async run(values, [path], io) {
@@ -38,7 +41,11 @@ function namespaceNoun(kind: 'group' | 'project', api: NamespaceApi, example: st
         usage: '',
         async run(_values, _args, io) {
           const items = (await api.list(io.store)).sort((a, b) => a.path.localeCompare(b.path));
-          for (const line of table(['ID', 'PATH', 'VISIBILITY'], items.map((i) => [i.id, i.path, i.visibility]))) io.out(line);
+          for (const line of table(
+            ['ID', 'PATH', 'VISIBILITY'],
+            items.map((i) => [i.id, i.path, i.visibility]),
+          ))
+            io.out(line);
           return 0;
         },
       },

@@ -61,7 +61,14 @@ export const patCommands: Noun = {
       async run(values, _args, io) {
         const tokens = await io.store.listPersonalAccessTokens(flag(values, 'user'));
         const users = new Map((await io.store.listUsers()).map((u) => [u.id, u.username]));
-        const rows = tokens.map((t: PersonalAccessTokenInfo) => [t.id, users.get(t.userId) ?? t.userId, t.name, t.scopes.join(','), expiry(t), t.state]);
+        const rows = tokens.map((t: PersonalAccessTokenInfo) => [
+          t.id,
+          users.get(t.userId) ?? t.userId,
+          t.name,
+          t.scopes.join(','),
+          expiry(t),
+          t.state,
+        ]);
         for (const line of table(['ID', 'USER', 'NAME', 'SCOPES', 'EXPIRES', 'STATE'], rows)) io.out(line);
         return 0;
       },
@@ -84,7 +91,8 @@ export const deployTokenCommands: Noun = {
   verbs: {
     create: {
       summary: 'create a deploy token for a project or group (prints the secret once)',
-      usage: '(--project <path> | --group <path>) --scopes read_registry[,write_registry] [--name <name>] [--username <login>] [--expires YYYY-MM-DD]',
+      usage:
+        '(--project <path> | --group <path>) --scopes read_registry[,write_registry] [--name <name>] [--username <login>] [--expires YYYY-MM-DD]',
       notes: [
         `Scopes: ${DEPLOY_TOKEN_SCOPES.join(', ')}. A group token works for every project inside the group.`,
         'The login name defaults to wharf+deploy-token-<n>.',
@@ -120,7 +128,15 @@ export const deployTokenCommands: Noun = {
       async run(values, _args, io) {
         const selector = values.project !== undefined || values.group !== undefined ? targetFlags(values) : undefined;
         const tokens = await io.store.listDeployTokens(selector);
-        const rows = tokens.map((t: DeployTokenInfo) => [t.id, t.username, t.name, `${t.target.type}:${t.target.id}`, t.scopes.join(','), expiry(t), t.state]);
+        const rows = tokens.map((t: DeployTokenInfo) => [
+          t.id,
+          t.username,
+          t.name,
+          `${t.target.type}:${t.target.id}`,
+          t.scopes.join(','),
+          expiry(t),
+          t.state,
+        ]);
         for (const line of table(['ID', 'USERNAME', 'NAME', 'FOR', 'SCOPES', 'EXPIRES', 'STATE'], rows)) io.out(line);
         return 0;
       },

@@ -6,7 +6,13 @@ import { booleanFlag, type Noun, PASSWORD_FLAGS, passwordFlags, requiredFlag, ta
 import type { UserInfo } from '../model/views.js';
 
 function describe(user: UserInfo): string {
-  const flags = [user.admin && 'admin', user.twoFactor && '2fa', user.external && 'external', user.blocked && 'blocked', !user.hasPassword && 'no-password'];
+  const flags = [
+    user.admin && 'admin',
+    user.twoFactor && '2fa',
+    user.external && 'external',
+    user.blocked && 'blocked',
+    !user.hasPassword && 'no-password',
+  ];
   return flags.filter(Boolean).join(',') || '-';
 }
 
@@ -17,7 +23,13 @@ export const userCommands: Noun = {
       summary: 'create a user',
       usage: '--username <name> [--password <pw> | --password-stdin] [--admin] [--two-factor] [--external]',
       notes: ['Without a password the user can log in with personal access tokens only.'],
-      flags: { username: { type: 'string' }, ...PASSWORD_FLAGS, admin: { type: 'boolean' }, 'two-factor': { type: 'boolean' }, external: { type: 'boolean' } },
+      flags: {
+        username: { type: 'string' },
+        ...PASSWORD_FLAGS,
+        admin: { type: 'boolean' },
+        'two-factor': { type: 'boolean' },
+        external: { type: 'boolean' },
+      },
       async run(values, _args, io) {
         const user = await io.store.createUser({
           username: requiredFlag(values, 'username'),
@@ -35,7 +47,11 @@ export const userCommands: Noun = {
       usage: '',
       async run(_values, _args, io) {
         const users = await io.store.listUsers();
-        for (const line of table(['ID', 'USERNAME', 'FLAGS', 'CREATED'], users.map((u) => [u.id, u.username, describe(u), u.createdAt]))) io.out(line);
+        for (const line of table(
+          ['ID', 'USERNAME', 'FLAGS', 'CREATED'],
+          users.map((u) => [u.id, u.username, describe(u), u.createdAt]),
+        ))
+          io.out(line);
         return 0;
       },
     },

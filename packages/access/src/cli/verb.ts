@@ -125,6 +125,7 @@ export const PASSWORD_FLAGS: Readonly<Record<string, FlagSpec>> = {
 export function choiceFlag<C extends string>(values: Values, name: string, choices: readonly C[]): C | undefined {
   const value = flag(values, name);
   if (value === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}`);
+  if (!(choices as readonly string[]).includes(value))
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}`);
   return value as C;
 }

@@ -92,7 +92,8 @@ export class AccessState {
   /** The group and its ancestors, innermost first. */
   groupChain(groupId: string): GroupRecord[] {
     const chain: GroupRecord[] = [];
-    for (let g = this.#doc.groups[groupId]; g && chain.length < 64; g = g.parentId ? this.#doc.groups[g.parentId] : undefined) chain.push(g);
+    for (let g = this.#doc.groups[groupId]; g && chain.length < 64; g = g.parentId ? this.#doc.groups[g.parentId] : undefined)
+      chain.push(g);
     return chain;
   }
 

@@ -17,7 +17,10 @@ export function addMember(doc: AccessDocument, userRef: string, targetRef: Targe
   const user = requireUser(doc, userRef);
   const target = requireTarget(doc, targetRef);
   if (findIndex(doc, user.id, target) >= 0) {
-    throw new AccessError('CONFLICT', `"${user.username}" is already a member of the ${target.type} "${target.path}"; change the role instead`);
+    throw new AccessError(
+      'CONFLICT',
+      `"${user.username}" is already a member of the ${target.type} "${target.path}"; change the role instead`,
+    );
   }
   const member: MemberRecord = { userId: user.id, target: { type: target.type, id: target.id }, role, createdAt: now.toISOString() };
   doc.members.push(member);

@@ -18,7 +18,8 @@ export const MAX_PATH_LENGTH = 255;
 export function explainInvalidUsername(username: string): string | null {
   if (username.length < 2) return `the username ${JSON.stringify(username)} is too short: at least 2 characters are needed`;
   if (username.length > 255) return `the username is ${username.length} characters long; at most 255 are allowed`;
-  if (/^[-.]/.test(username)) return `the username ${JSON.stringify(username)} starts with "${username[0]}"; it must start with a letter, digit or "_"`;
+  if (/^[-.]/.test(username))
+    return `the username ${JSON.stringify(username)} starts with "${username[0]}"; it must start with a letter, digit or "_"`;
   if (!USERNAME.test(username)) {
     const bad = [...username].find((ch) => !/[a-zA-Z0-9_.-]/.test(ch)) ?? '';
     return `the username ${JSON.stringify(username)} contains ${JSON.stringify(bad)}; only letters, digits, "_", "." and "-" are allowed`;

@@ -104,7 +104,8 @@ export function setProjectVisibility(doc: AccessDocument, ref: string, visibilit
 /** Delete an empty group with its memberships and deploy tokens. @throws AccessError NOT_FOUND, CONFLICT (not empty) */
 export function deleteGroup(doc: AccessDocument, ref: string): GroupRecord {
   const group = requireGroup(doc, ref);
-  const child = Object.values(doc.groups).find((g) => g.parentId === group.id) ?? Object.values(doc.projects).find((p) => p.groupId === group.id);
+  const child =
+    Object.values(doc.groups).find((g) => g.parentId === group.id) ?? Object.values(doc.projects).find((p) => p.groupId === group.id);
   if (child) throw new AccessError('CONFLICT', `the group "${group.path}" is not empty: "${child.path}" is inside it`);
   delete doc.groups[group.id];
   removeTargetDependents(doc, 'group', group.id);

@@ -35,7 +35,8 @@ export interface NewDeployToken {
 function checkScopes<S extends string>(scopes: readonly string[], allowed: readonly S[], what: string): S[] {
   if (scopes.length === 0) throw new AccessError('INVALID', `a ${what} needs at least one scope (${allowed.join(', ')})`);
   const unknown = scopes.find((s) => !(allowed as readonly string[]).includes(s));
-  if (unknown !== undefined) throw new AccessError('INVALID', `unknown ${what} scope ${JSON.stringify(unknown)}; allowed: ${allowed.join(', ')}`);
+  if (unknown !== undefined)
+    throw new AccessError('INVALID', `unknown ${what} scope ${JSON.stringify(unknown)}; allowed: ${allowed.join(', ')}`);
   return [...new Set(scopes as readonly S[])];
 }
 
@@ -84,9 +85,13 @@ export function createDeployToken(doc: AccessDocument, input: NewDeployToken, to
   const n = doc.counters.deployTokens + 1;
   const username = input.username ?? `wharf+deploy-token-${n}`;
   if (!DEPLOY_USERNAME.test(username)) {
-    throw new AccessError('INVALID', `the deploy token username ${JSON.stringify(username)} must be 1 to 255 letters, digits, "_", ".", "+" or "-"`);
+    throw new AccessError(
+      'INVALID',
+      `the deploy token username ${JSON.stringify(username)} must be 1 to 255 letters, digits, "_", ".", "+" or "-"`,
+    );
   }
-  if (CI_USERNAMES.includes(username.toLowerCase())) throw new AccessError('INVALID', `the username "${username}" is reserved for CI job tokens`);
+  if (CI_USERNAMES.includes(username.toLowerCase()))
+    throw new AccessError('INVALID', `the username "${username}" is reserved for CI job tokens`);
   const lower = username.toLowerCase();
   if (Object.values(doc.deployTokens).some((t) => t.username.toLowerCase() === lower)) {
     throw new AccessError('CONFLICT', `another deploy token already has the username "${username}"`);

@@ -48,7 +48,7 @@ describe('AccessStore: users', () => {
     await store.updateUser('root', { admin: false });
   });
 
-  it('should delete a user\'s memberships, tokens and jobs with the user', async () => {
+  it("should delete a user's memberships, tokens and jobs with the user", async () => {
     const store = await openTestStore(await tempDir());
     await store.createUser({ username: 'dev' });
     await store.createGroup({ path: 'team' });
@@ -128,7 +128,11 @@ describe('AccessStore: tokens and jobs', () => {
   it('should return a token secret once and list tokens without secrets or hashes', async () => {
     const store = await openTestStore(await tempDir());
     await store.createUser({ username: 'dev' });
-    const { token, secret } = await store.createPersonalAccessToken({ user: 'dev', name: 'laptop', scopes: ['read_registry', 'write_registry'] });
+    const { token, secret } = await store.createPersonalAccessToken({
+      user: 'dev',
+      name: 'laptop',
+      scopes: ['read_registry', 'write_registry'],
+    });
     expect(secret).toMatch(/^wharf_pat_/);
     expect(token).toMatchObject({ name: 'laptop', state: 'active', expiresAt: null });
     const listed = await store.listPersonalAccessTokens('dev');
@@ -144,8 +148,16 @@ describe('AccessStore: tokens and jobs', () => {
     await store.createUser({ username: 'dev' });
     await rejectsWith(store.createPersonalAccessToken({ user: 'dev', name: 'x', scopes: [] }), 'INVALID', /at least one scope/);
     await rejectsWith(store.createPersonalAccessToken({ user: 'dev', name: 'x', scopes: ['sudo' as 'api'] }), 'INVALID', /unknown/);
-    await rejectsWith(store.createPersonalAccessToken({ user: 'dev', name: 'x', scopes: ['api'], expiresAt: '2026-03-01' }), 'INVALID', /not in the future/);
-    await rejectsWith(store.createPersonalAccessToken({ user: 'dev', name: 'x', scopes: ['api'], expiresAt: '2026-02-30' }), 'INVALID', /not a date/);
+    await rejectsWith(
+      store.createPersonalAccessToken({ user: 'dev', name: 'x', scopes: ['api'], expiresAt: '2026-03-01' }),
+      'INVALID',
+      /not in the future/,
+    );
+    await rejectsWith(
+      store.createPersonalAccessToken({ user: 'dev', name: 'x', scopes: ['api'], expiresAt: '2026-02-30' }),
+      'INVALID',
+      /not a date/,
+    );
     const { token } = await store.createPersonalAccessToken({ user: 'dev', name: 'x', scopes: ['api'], expiresAt: '2026-03-02' });
     expect(token.expiresAt).toBe('2026-03-02T00:00:00.000Z');
     clock.time = Date.parse('2026-03-02T00:00:00Z');
@@ -161,7 +173,11 @@ describe('AccessStore: tokens and jobs', () => {
     expect([a.token.username, b.token.username, c.token.username]).toEqual(['wharf+deploy-token-1', 'puller', 'wharf+deploy-token-3']);
     expect(a.secret).toMatch(/^wharf_dt_/);
     await rejectsWith(store.createDeployToken({ group: 'team', scopes: ['read_registry'], username: 'PULLER' }), 'CONFLICT');
-    await rejectsWith(store.createDeployToken({ group: 'team', scopes: ['read_registry'], username: 'gitlab-ci-token' }), 'INVALID', /reserved/);
+    await rejectsWith(
+      store.createDeployToken({ group: 'team', scopes: ['read_registry'], username: 'gitlab-ci-token' }),
+      'INVALID',
+      /reserved/,
+    );
     await rejectsWith(store.createDeployToken({ group: 'team', scopes: ['api' as 'read_registry'] }), 'INVALID');
   });
 

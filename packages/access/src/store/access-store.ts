@@ -47,7 +47,9 @@ export interface AccessStoreOptions {
 }
 
 /** A group or a project, by id or full path. */
-export type TargetSelector = { readonly project: string; readonly group?: undefined } | { readonly group: string; readonly project?: undefined };
+export type TargetSelector =
+  | { readonly project: string; readonly group?: undefined }
+  | { readonly group: string; readonly project?: undefined };
 
 /** A user to create; the password is hashed here. */
 export interface CreateUserInput {
@@ -319,7 +321,11 @@ export class AccessStore {
    * Start a job for a project, run as a user; `token` is returned this once.
    * @throws AccessError NOT_FOUND, CONFLICT (user blocked), INVALID
    */
-  async startJob(input: { readonly project: string; readonly user: string; readonly maxDurationMs?: number }): Promise<{ job: JobInfo; token: string }> {
+  async startJob(input: {
+    readonly project: string;
+    readonly user: string;
+    readonly maxDurationMs?: number;
+  }): Promise<{ job: JobInfo; token: string }> {
     const token = generateTokenSecret('job');
     const maxDurationMs = input.maxDurationMs ?? this.jobMaxDurationMs;
     const job = await this.update((doc, now) => startJob(doc, { ...input, maxDurationMs }, hashToken(token), now));

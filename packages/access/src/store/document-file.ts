@@ -80,13 +80,19 @@ export class DocumentFile {
     }
     const format = (json as { format?: unknown } | null)?.format;
     if (format !== DOCUMENT_FORMAT && typeof format === 'string') {
-      throw new AccessError('CORRUPT', `the access store ${this.path} has format "${format}"; this version reads "${DOCUMENT_FORMAT}". ${hint}`);
+      throw new AccessError(
+        'CORRUPT',
+        `the access store ${this.path} has format "${format}"; this version reads "${DOCUMENT_FORMAT}". ${hint}`,
+      );
     }
     const result = accessDocumentSchema.safeParse(json);
     if (!result.success) {
       const issue = result.error.issues[0];
       const where = issue?.path.length ? issue.path.join('.') : '(top level)';
-      throw new AccessError('CORRUPT', `the access store ${this.path} is not a valid access document: ${where}: ${issue?.message}. ${hint}`);
+      throw new AccessError(
+        'CORRUPT',
+        `the access store ${this.path} is not a valid access document: ${where}: ${issue?.message}. ${hint}`,
+      );
     }
     return result.data;
   }

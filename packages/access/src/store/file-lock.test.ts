@@ -7,10 +7,11 @@ import { FileLock, isPidAlive } from './file-lock.js';
 
 const tempDir = tempDirs();
 
-const exists = (path: string) => stat(path).then(
-  () => true,
-  () => false,
-);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('FileLock', () => {
   it('should hold the lock exclusively until released', async () => {

@@ -42,7 +42,7 @@ describe('store persistence', () => {
     expect((await readdir(dir)).sort()).toEqual(['access.json']);
   });
 
-  it('should see another instance\'s writes on the next read, and reuse its cache when nothing changed', async () => {
+  it("should see another instance's writes on the next read, and reuse its cache when nothing changed", async () => {
     const dir = await tempDir();
     const a = await openTestStore(dir);
     const b = await openTestStore(dir);
@@ -58,7 +58,10 @@ describe('store persistence', () => {
     const dir = await tempDir();
     const store = await openTestStore(dir);
     await store.createUser({ username: 'alice' });
-    await writeFile(join(dir, 'access.json.lock'), JSON.stringify({ pid: deadPid(), host: hostname(), nonce: 'dead', createdAt: Date.now() }));
+    await writeFile(
+      join(dir, 'access.json.lock'),
+      JSON.stringify({ pid: deadPid(), host: hostname(), nonce: 'dead', createdAt: Date.now() }),
+    );
     await writeFile(join(dir, 'access.json.4242.abcdef.tmp'), '{"format":"wharf-access/1","revision":9,"us');
 
     const reopened = await openTestStore(dir, { lock: { timeoutMs: 2_000 } });
@@ -71,7 +74,10 @@ describe('store persistence', () => {
   it('should wait for a live lock and give up with LOCKED after the timeout', async () => {
     const dir = await tempDir();
     const store = await openTestStore(dir, { lock: { timeoutMs: 300 } });
-    await writeFile(join(dir, 'access.json.lock'), JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'live', createdAt: Date.now() }));
+    await writeFile(
+      join(dir, 'access.json.lock'),
+      JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'live', createdAt: Date.now() }),
+    );
     const error = await store.createUser({ username: 'alice' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AccessError);
     expect(error).toMatchObject({ code: 'LOCKED', message: expect.stringMatching(new RegExp(`locked by process ${process.pid}`)) });
@@ -104,7 +110,10 @@ describe('store persistence', () => {
   it('should refuse a document of another format version', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'access.json'), JSON.stringify({ format: 'wharf-access/9' }));
-    await expect(AccessStore.open(dir)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/format "wharf-access\/9"/) });
+    await expect(AccessStore.open(dir)).rejects.toMatchObject({
+      code: 'CORRUPT',
+      message: expect.stringMatching(/format "wharf-access\/9"/),
+    });
   });
 
   it('should persist nothing when a change is refused', async () => {

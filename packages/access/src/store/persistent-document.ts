@@ -91,7 +91,8 @@ export class PersistentDocument {
       // Never write what could not be read back.
       const next = accessDocumentSchema.parse(doc);
       const stamp = await this.#file.write(next, async () => {
-        if (!(await lock.verify())) throw new AccessError('LOCKED', `lost the lock on ${this.#lockPath} (broken as stale); the change was not saved`);
+        if (!(await lock.verify()))
+          throw new AccessError('LOCKED', `lost the lock on ${this.#lockPath} (broken as stale); the change was not saved`);
       });
       this.#cached = { state: new AccessState(next), stamp };
       return result;
