@@ -27,6 +27,10 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        test: { name: 'security', include: ['test/security/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
+        resolve: { alias },
         test: { name: 'durability', include: ['test/durability/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000 },
       },
       {

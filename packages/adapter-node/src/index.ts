@@ -6,3 +6,5 @@ export { serve } from './serve.js';
 export type { FetchApp, ListenInfo, NodeRegistryServer, ServeOptions } from './serve.js';
 export { formatAccessLine } from './access-log.js';
 export type { AccessRecord } from './access-log.js';
+export { createStandaloneApp, ISSUER, SERVICE, accessDir, keyFilePath } from './standalone-app.js';
+export type { StandaloneApp } from './standalone-app.js';

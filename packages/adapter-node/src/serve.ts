@@ -19,6 +19,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import { errorResponse, rawTargetProblem } from '@wharf/core';
 import { logWhenDone } from './access-log.js';
 import { onClientError } from './client-error.js';
 
@@ -140,12 +141,25 @@ function createHandler(
   return (incoming, outgoing) => {
     if (logger) logWhenDone(incoming, outgoing, logger, () => declaredLength.get(outgoing));
     shutdown.track(outgoing);
+    // Dot segments would be resolved away by URL parsing before the app sees the path.
+    const problem = rawTargetProblem(incoming.url ?? '/');
+    if (problem) {
+      void sendDirect(outgoing, errorResponse(problem, incoming.method));
+      return;
+    }
     // The listener turns app errors into 500s itself; this catch is for bugs in the bridge.
     listener(incoming, outgoing).catch(() => {
       if (!outgoing.headersSent) outgoing.writeHead(500);
       outgoing.destroy();
     });
   };
+}
+
+/** Write a small Web Response straight to Node's response. */
+async function sendDirect(outgoing: ServerResponse, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+  outgoing.end(body);
 }
 
 /** Tracks in-flight responses so that closing can wait for them, then cut them off. */

@@ -21,3 +21,4 @@ export type { Reference, StoredManifest } from './manifests/manifest-store.js';
 export { ROUTES, type RouteName } from './router/routes.js';
 export { requiredAccess, covers } from './router/access.js';
 export * from './auth/index.js';
+export { rawTargetProblem } from './router/raw-path.js';
