@@ -47,7 +47,7 @@ try {
   const json = (body) => ({ body: JSON.stringify(body), headers: { ...admin, 'Content-Type': 'application/json' } });
 
   // A public project to pull anonymously, and a PAT for the admin.
-  await send(`${base}/api/v1/groups`, { method: 'POST', agent, expect: [200, 201], ...json({ path: 'bench' }) });
+  await send(`${base}/api/v1/groups`, { method: 'POST', agent, expect: [200, 201], ...json({ path: 'bench', visibility: 'public' }) });
   await send(`${base}/api/v1/projects`, { method: 'POST', agent, expect: [200, 201], ...json({ path: 'bench/app', visibility: 'public' }) });
   const users = JSON.parse((await send(`${base}/api/v1/users`, { agent, expect: 200, headers: admin })).body.toString());
   const adminUser = (Array.isArray(users) ? users : users.users).find((u) => u.username === 'admin');
