@@ -33,6 +33,26 @@ describe('wharf serve', () => {
     expect(io.stdout.join('')).toMatch(/"GET \/v2\/ HTTP\/1\.1" 200 /);
   });
 
+  it('should start with token auth, print a generated admin password once, and let admin log in', async () => {
+    const io = captureIo();
+    server = await startRegistryServer({ port: 0, host: '127.0.0.1', dataDir, auth: 'token', warnings: [] }, io);
+    const challenge = await fetch(`${server.url}/v2/`);
+    expect(challenge.status).toBe(401);
+    expect(challenge.headers.get('www-authenticate')).toBe(`Bearer realm="${server.url}/auth/token",service="wharf-registry"`);
+    const notice = io.stderr.join('').match(/created user "admin" with password (\S+) \(shown once/);
+    expect(notice?.[1]).toMatch(/^\S{20,}$/);
+    const basic = `Basic ${Buffer.from(`admin:${notice?.[1]}`).toString('base64')}`;
+    const token = await fetch(`${server.url}/auth/token?service=wharf-registry&scope=registry:catalog:*`, { headers: { Authorization: basic } });
+    expect(token.status).toBe(200);
+    const { token: bearer } = (await token.json()) as { token: string };
+    expect((await fetch(`${server.url}/v2/_catalog`, { headers: { Authorization: `Bearer ${bearer}` } })).status).toBe(200);
+
+    await server.close();
+    const again = captureIo();
+    server = await startRegistryServer({ port: 0, host: '127.0.0.1', dataDir, auth: 'token', warnings: [] }, again);
+    expect(again.stderr.join('')).not.toMatch(/password/);
+  });
+
   it('should push a blob with a streamed PUT and serve it back', async () => {
     server = await startRegistryServer({ port: 0, host: '127.0.0.1', dataDir, auth: 'none', warnings: [] }, captureIo());
     const blob = randomBytes(3 * 1024 * 1024 + 17);
