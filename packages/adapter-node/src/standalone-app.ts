@@ -45,7 +45,9 @@ export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 
   const tokens = createTokenService({ issuer: ISSUER, service: SERVICE, keys: keys.ring, hooks: createAccessHooks(store), throttle });
   const verifier = createTokenVerifier({ issuer: ISSUER, service: SERVICE, keys: keys.ring });
   const realm = (request: Request) => `${config.publicUrl ?? new URL(request.url).origin}/auth/token`;
-  const registry = createRegistry({ storage, hooks: { onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier }) } });
+  const deniedHint =
+    'either the repository does not exist or you may not access it; image paths are <group>/<project> followed by at most three more levels, and pushing needs the developer role (or a write_registry token)';
+  const registry = createRegistry({ storage, hooks: { onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) } });
 
   const app = new Hono();
   // A key rotation made by `wharf keys rotate` in another process shows up within seconds.

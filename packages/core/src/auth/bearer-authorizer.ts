@@ -19,6 +19,12 @@ export interface BearerAuthorizerOptions {
   /** The service name, sent in the challenge and required as the tokens' audience. */
   readonly service: string;
   readonly verifier: TokenVerifier;
+  /**
+   * Appended to the message of an `insufficient_scope` refusal, to say how names map to
+   * permissions (e.g. GitLab's path convention). It must not depend on what exists, or it would
+   * tell outsiders which repositories are there.
+   */
+  readonly deniedHint?: string;
 }
 
 /** What the hook passes to events as the principal. */
@@ -43,10 +49,8 @@ export function createBearerAuthorizer(options: BearerAuthorizerOptions): (reque
     }
     const missing = required.find((a) => !covers(verified.access, a));
     if (missing) {
-      throw challengeError(
-        { ...challenge, error: 'insufficient_scope', description: describe(missing) },
-        `authentication required: ${describe(missing)}`,
-      );
+      const why = options.deniedHint ? `${describe(missing)}; ${options.deniedHint}` : describe(missing);
+      throw challengeError({ ...challenge, error: 'insufficient_scope', description: why }, `authentication required: ${why}`);
     }
     const principal: TokenPrincipal = { subject: verified.subject, token: verified };
     return { principal, granted: verified.access };
