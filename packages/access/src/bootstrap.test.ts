@@ -27,10 +27,19 @@ describe('bootstrapAdmin', () => {
     });
   });
 
-  it('should do nothing when any user exists', async () => {
+  it('should create the admin when only non-admin users exist (made with wharf admin before the first start)', async () => {
     const store = await openTestStore(await tempDir());
     await store.createUser({ username: 'alice' });
-    expect(await bootstrapAdmin(store)).toEqual({ created: false });
+    expect(await bootstrapAdmin(store)).toMatchObject({ created: true, username: 'admin' });
+  });
+
+  it('should do nothing when an administrator or a user named admin exists', async () => {
+    const withAdmin = await openTestStore(await tempDir());
+    await withAdmin.createUser({ username: 'root', admin: true });
+    expect(await bootstrapAdmin(withAdmin)).toEqual({ created: false });
+    const withName = await openTestStore(await tempDir());
+    await withName.createUser({ username: 'admin' });
+    expect(await bootstrapAdmin(withName)).toEqual({ created: false });
   });
 
   it('should create one admin when two processes bootstrap at once', async () => {

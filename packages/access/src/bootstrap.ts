@@ -1,5 +1,6 @@
 /**
- * First start: a store without users gets an `admin`, so a fresh server can be administered.
+ * First start: a store without an administrator gets an `admin`, so a fresh server can be
+ * administered — also when users were created with `wharf admin` before the server first ran.
  * The check and the creation happen in one locked write, so two processes starting at once
  * create one admin, not two.
  * @module
@@ -20,7 +21,7 @@ export type BootstrapResult =
   | { readonly created: false };
 
 /**
- * Create the `admin` user if the store has no user at all.
+ * Create the `admin` user if the store has no administrator (and no user named `admin`).
  * @param options.password the admin's password; default a random 24-character one (print it once)
  * @throws AccessError INVALID when the given password is too weak
  * @example
@@ -28,13 +29,17 @@ export type BootstrapResult =
  * if (result.created) console.log(`admin password: ${result.password}`);
  */
 export async function bootstrapAdmin(store: AccessStore, options: { readonly password?: string } = {}): Promise<BootstrapResult> {
-  if ((await store.listUsers()).length > 0) return { created: false };
+  const needsAdmin = (users: Iterable<{ admin: boolean; username: string }>) => {
+    for (const u of users) if (u.admin || u.username.toLowerCase() === BOOTSTRAP_ADMIN) return false;
+    return true;
+  };
+  if (!needsAdmin(await store.listUsers())) return { created: false };
   const password = options.password ?? randomBase62(24);
   const weak = explainWeakPassword(password);
   if (weak) throw new AccessError('INVALID', weak);
   const passwordHash = await hashPassword(password, store.passwordCost);
   const created = await store.update((doc, now) => {
-    if (Object.keys(doc.users).length > 0) return false;
+    if (!needsAdmin(Object.values(doc.users))) return false;
     createUser(doc, { username: BOOTSTRAP_ADMIN, passwordHash, admin: true }, now);
     return true;
   });
