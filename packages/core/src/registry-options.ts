@@ -28,4 +28,6 @@ export interface RegistryOptions {
    * Redirect blob GETs to the driver's presigned URL when it offers one (default false).
    */
   readonly redirects?: boolean;
+  /** The clock for tag and manifest times (default: the system clock); for tests. */
+  readonly now?: () => Date;
 }

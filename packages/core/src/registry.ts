@@ -29,7 +29,7 @@ export interface Registry {
  */
 export function createRegistry(options: RegistryOptions): Registry {
   const storage = guard(options.storage);
-  const api = new RegistryApi({ storage, ...(options.hooks ? { hooks: options.hooks } : {}), deletes: options.deletes ?? true });
+  const api = new RegistryApi({ storage, ...(options.hooks ? { hooks: options.hooks } : {}), deletes: options.deletes ?? true, ...(options.now ? { now: options.now } : {}) });
   const app = createRegistryApp(api, { limits: resolveLimits(options.limits), redirects: options.redirects ?? false });
   return { app, api };
 }

@@ -27,6 +27,8 @@ export interface RegistryApiOptions {
   readonly storage: StorageDriver;
   readonly hooks?: RegistryHooks;
   readonly deletes?: boolean;
+  /** The clock for tag and manifest times (default: the system clock); tests set it. */
+  readonly now?: () => Date;
 }
 
 export class RegistryApi {
@@ -46,7 +48,7 @@ export class RegistryApi {
     this.links = new RepositoryLinks(driver);
     this.uploads = new Uploads(driver, this.blobs, this.links);
     this.referrersIndex = new Referrers(driver);
-    this.manifests = new ManifestStore(driver, this.links, this.referrersIndex);
+    this.manifests = new ManifestStore(driver, this.links, this.referrersIndex, options.now);
   }
 
   // ---- blobs ----

@@ -8,6 +8,12 @@ export const manifestLinkSchema = z.object({
   size: z.number().int().nonnegative(),
   /** Digest of the `subject`, so a delete can drop the referrer entry without re-reading. */
   subject: z.string().optional(),
+  /** Revisions: when this manifest was first stored in the repository (ISO 8601). */
+  pushedAt: z.string().optional(),
+  /** Tags: when the tag was first created (ISO 8601); kept when it is moved to another manifest. */
+  createdAt: z.string().optional(),
+  /** Tags: when the tag was last pointed at a manifest (ISO 8601). */
+  updatedAt: z.string().optional(),
 });
 
 export type ManifestLink = z.infer<typeof manifestLinkSchema>;

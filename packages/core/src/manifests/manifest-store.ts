@@ -33,12 +33,16 @@ export interface PutManifestResult extends ManifestLink {
 
 export class ManifestStore {
   readonly #cache = new ManifestCache();
+  readonly #now: () => Date;
 
   constructor(
     private readonly driver: StorageDriver,
     private readonly links: RepositoryLinks,
     private readonly referrers: Referrers,
-  ) {}
+    now: () => Date = () => new Date(),
+  ) {
+    this.#now = now;
+  }
 
   /**
    * Validate and store a manifest, then point `tags` at it.
@@ -79,18 +83,33 @@ export class ManifestStore {
       size: body.byteLength,
       ...(parsed.subject ? { subject: parsed.subject.digest } : {}),
     };
+    const now = this.#now().toISOString();
     // The revision is durable before any tag can point at it; an identical re-push skips it.
     if (!(await this.has(name, digest))) {
-      await this.driver.putContent(pathFor({ kind: 'revision', name, digest }), encodeRevision(link, body));
+      await this.driver.putContent(pathFor({ kind: 'revision', name, digest }), encodeRevision({ ...link, pushedAt: now }, body));
     }
     this.#cache.set(digest.value, body);
-    const encoded = encodeLink(link);
-    const writes: Promise<void>[] = tags.map((tag) => this.driver.putContent(pathFor({ kind: 'tag', name, tag }), encoded));
+    const writes: Promise<void>[] = tags.map((tag) => this.#writeTag(name, tag, link, now));
     if (parsed.subject) {
       writes.push(this.referrers.add(name, parseDigest(parsed.subject.digest), digest, referrerDescriptor(link, parsed)));
     }
     await Promise.all(writes);
     return { ...link, tags: [...tags], parsed };
+  }
+
+  /**
+   * Point a tag at a manifest, keeping its creation time when it existed; a tag that already
+   * points at this manifest is left as it is (its times included).
+   */
+  async #writeTag(name: string, tag: string, link: ManifestLink, now: string): Promise<void> {
+    const path = pathFor({ kind: 'tag', name, tag });
+    const previous = await this.driver.getContent(path).then(decodeLink, (error: unknown) => {
+      ignoreNotFound(error);
+      return null;
+    });
+    if (previous?.digest === link.digest && previous.createdAt) return;
+    const { pushedAt: _pushed, ...target } = link;
+    await this.driver.putContent(path, encodeLink({ ...target, createdAt: previous?.createdAt ?? now, updatedAt: now }));
   }
 
   /**

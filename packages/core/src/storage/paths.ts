@@ -11,9 +11,10 @@
  *     ├── _layers/<alg>/<hex>                      link: the repository may serve this blob (a
  *     │                                            link is the access check: no link, 404)
  *     ├── _manifests/revisions/<alg>/<hex>         a manifest of this repository: one JSON line
- *     │                                            {digest, mediaType, size, subject?}, then the
+ *     │                                            {digest, mediaType, size, subject?, pushedAt}, then the
  *     │                                            manifest's exact bytes
- *     ├── _manifests/tags/<tag>                    a tag: the same JSON as a revision's first line
+ *     ├── _manifests/tags/<tag>                    a tag: the same JSON as a revision's first line,
+ *     │                                            with createdAt and updatedAt
  *     ├── _referrers/<alg>/<subject hex>/<alg>-<hex>
  *     │                                            a manifest whose `subject` is that digest:
  *     │                                            its descriptor for the referrers API
