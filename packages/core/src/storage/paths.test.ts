@@ -23,6 +23,10 @@ const table: Array<[PathSpec, string]> = [
   [{ kind: 'uploadsDir', name }, '/wharf/v1/repositories/group/project/image/_uploads'],
   [{ kind: 'uploadState', name, id: 'u-1' }, '/wharf/v1/repositories/group/project/image/_uploads/u-1.state'],
   [{ kind: 'uploadData', name, id: 'u-1' }, '/wharf/v1/repositories/group/project/image/_uploads/u-1.data'],
+  [{ kind: 'cleanupRoot' }, '/wharf/v1/_lifecycle/cleanup'],
+  [{ kind: 'cleanupPolicy', project: 'group/project' }, '/wharf/v1/_lifecycle/cleanup/group/project/_policy.json'],
+  [{ kind: 'cleanupState', project: 'group/project' }, '/wharf/v1/_lifecycle/cleanup/group/project/_state.json'],
+  [{ kind: 'cleanupLease', project: 'group/project' }, '/wharf/v1/_lifecycle/cleanup/group/project/_lease.json'],
 ];
 
 describe('storage layout', () => {

@@ -20,13 +20,21 @@
  *     │                                            its descriptor for the referrers API
  *     └── _uploads/<id>.state, _uploads/<id>.data  a resumable upload session: JSON state and
  *                                                  the bytes (an uncommitted driver writer)
+ * /wharf/v1/_lifecycle/cleanup/<project…>/         a cleanup policy of a project (a repository
+ *     │                                            path prefix, e.g. team/app); a tree apart
+ *     │                                            from repositories/, so a project that is
+ *     │                                            also a repository never meets its files
+ *     ├── _policy.json                             the policy (JSON) and when it was saved
+ *     ├── _state.json                              next run time, resume cursor, last runs
+ *     └── _lease.json                              which process runs it now, until when
  * ```
  *
  * Links and tags are files, not directories of files, and the directories that change on every
  * push are shared (`_layers/<alg>`, `revisions/<alg>`, `tags`, `_uploads`): a push creates few
  * directories, and a filesystem driver can share one directory fsync between concurrent writes.
  * Repository name components always start with a letter or digit, so they never collide with
- * the `_`-prefixed directories inside a repository.
+ * the `_`-prefixed directories inside a repository (or the `_`-prefixed files of a project's
+ * cleanup directory, where `team` and `team/app` may both have a policy).
  * @module
  */
 import type { DigestAlgorithm } from '../digest.js';
@@ -35,6 +43,7 @@ import type { DigestAlgorithm } from '../digest.js';
 export const LAYOUT_ROOT = '/wharf/v1';
 export const REPOSITORIES_ROOT = `${LAYOUT_ROOT}/repositories`;
 export const BLOBS_ROOT = `${LAYOUT_ROOT}/blobs`;
+export const CLEANUP_ROOT = `${LAYOUT_ROOT}/_lifecycle/cleanup`;
 
 interface DigestRef {
   readonly algorithm: DigestAlgorithm;
@@ -57,7 +66,11 @@ export type PathSpec =
   | { readonly kind: 'referrer'; readonly name: string; readonly subject: DigestRef; readonly digest: DigestRef }
   | { readonly kind: 'uploadsDir'; readonly name: string }
   | { readonly kind: 'uploadState'; readonly name: string; readonly id: string }
-  | { readonly kind: 'uploadData'; readonly name: string; readonly id: string };
+  | { readonly kind: 'uploadData'; readonly name: string; readonly id: string }
+  | { readonly kind: 'cleanupRoot' }
+  | { readonly kind: 'cleanupPolicy'; readonly project: string }
+  | { readonly kind: 'cleanupState'; readonly project: string }
+  | { readonly kind: 'cleanupLease'; readonly project: string };
 
 /** The storage path for a spec. Names, tags and ids must already be validated. */
 export function pathFor(spec: PathSpec): string {
@@ -92,6 +105,14 @@ export function pathFor(spec: PathSpec): string {
       return `${REPOSITORIES_ROOT}/${spec.name}/_uploads/${spec.id}.state`;
     case 'uploadData':
       return `${REPOSITORIES_ROOT}/${spec.name}/_uploads/${spec.id}.data`;
+    case 'cleanupRoot':
+      return CLEANUP_ROOT;
+    case 'cleanupPolicy':
+      return `${CLEANUP_ROOT}/${spec.project}/_policy.json`;
+    case 'cleanupState':
+      return `${CLEANUP_ROOT}/${spec.project}/_state.json`;
+    case 'cleanupLease':
+      return `${CLEANUP_ROOT}/${spec.project}/_lease.json`;
     default: {
       const never: never = spec;
       throw new Error(`unknown path spec ${JSON.stringify(never)}`);
