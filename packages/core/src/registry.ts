@@ -4,6 +4,8 @@
  */
 import type { Hono } from 'hono';
 import { RegistryApi } from './api/registry-api.js';
+import { RegistryManagement } from './management/registry-management.js';
+import { createManagementRoutes, type ManagementRoutesOptions } from './management/routes.js';
 import type { RegistryOptions } from './registry-options.js';
 import { resolveLimits } from './router/context.js';
 import { createRegistryApp } from './router/app.js';
@@ -14,6 +16,13 @@ export interface Registry {
   readonly app: Hono;
   /** The same logic, callable from the host's code. */
   readonly api: RegistryApi;
+  /** Repositories, tags, deletes and usage for registry pages and automation. */
+  readonly management: RegistryManagement;
+  /**
+   * The management API's HTTP routes (see `management/routes.ts`); mount them where the host
+   * likes, e.g. `host.route('/api/registry', registry.managementRoutes())`.
+   */
+  managementRoutes(options?: ManagementRoutesOptions): Hono;
 }
 
 /**
@@ -31,5 +40,6 @@ export function createRegistry(options: RegistryOptions): Registry {
   const storage = guard(options.storage);
   const api = new RegistryApi({ storage, ...(options.hooks ? { hooks: options.hooks } : {}), deletes: options.deletes ?? true, ...(options.now ? { now: options.now } : {}) });
   const app = createRegistryApp(api, { limits: resolveLimits(options.limits), redirects: options.redirects ?? false });
-  return { app, api };
+  const management = new RegistryManagement(api);
+  return { app, api, management, managementRoutes: (routeOptions) => createManagementRoutes(management, routeOptions) };
 }

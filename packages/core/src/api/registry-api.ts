@@ -16,6 +16,7 @@ import { Referrers, type ReferrerDescriptor } from '../manifests/referrers.js';
 import { assertValidName, assertValidTag } from '../names.js';
 import type { StorageDriver } from '../storage/driver.js';
 import { listRepositories, page } from './catalog.js';
+import { ChangeFeed } from './change-feed.js';
 import { emit } from './events.js';
 
 /** Who is acting; passed through to events. */
@@ -39,6 +40,8 @@ export class RegistryApi {
   readonly referrersIndex: Referrers;
   readonly hooks: RegistryHooks;
   readonly deletesEnabled: boolean;
+  /** Tags or manifests of a repository changed (in this process). */
+  readonly changes = new ChangeFeed();
 
   constructor(readonly options: RegistryApiOptions) {
     const driver = options.storage;
@@ -151,6 +154,7 @@ export class RegistryApi {
     const tags = [...new Set(['tag' in reference ? reference.tag : null, ...extraTags].filter((t): t is string => t !== null))];
     tags.forEach(assertValidTag);
     const result = await this.manifests.put(name, body, contentType, 'digest' in reference ? reference.digest : null, tags);
+    this.changes.notify(name);
     await emit(this.hooks, 'onPush', {
       kind: 'manifest', repository: name, digest: result.digest, mediaType: result.mediaType, size: result.size, tags: result.tags, principal: ctx.principal, timestamp: new Date(),
     });
@@ -179,10 +183,12 @@ export class RegistryApi {
     const timestamp = new Date();
     if ('tag' in reference) {
       await this.manifests.deleteTag(name, reference.tag);
+      this.changes.notify(name);
       await emit(this.hooks, 'onDelete', { kind: 'tag', repository: name, tag: reference.tag, principal: ctx.principal, timestamp });
       return;
     }
     await this.manifests.deleteManifest(name, reference.digest);
+    this.changes.notify(name);
     await emit(this.hooks, 'onDelete', { kind: 'manifest', repository: name, digest: reference.digest.value, principal: ctx.principal, timestamp });
   }
 

@@ -4,7 +4,8 @@
  * The codes are those of the OCI distribution spec (spec-v1.1.1.md, "Error Codes"), Docker's
  * registry API (TAG_INVALID, MANIFEST_UNVERIFIED, PAGINATION_NUMBER_INVALID, RANGE_INVALID) and
  * a few of Wharf's own for statuses the spec names without a code (413, 414, 404 for an
- * unknown route) and for the token service's malformed requests (TOKEN_REQUEST_INVALID). Nothing
+ * unknown route), for the token service's malformed requests (TOKEN_REQUEST_INVALID) and the
+ * management API's bad parameters (PARAMETER_INVALID). Nothing
  * else in core knows about HTTP statuses: domain code throws
  * {@link RegistryError} with a code, and the HTTP edge looks the status up here.
  * @module
@@ -29,6 +30,7 @@ export const ERROR_CODES = {
   RANGE_INVALID: { status: 416, message: 'invalid content range' },
   UNAUTHORIZED: { status: 401, message: 'authentication required' },
   TOKEN_REQUEST_INVALID: { status: 400, message: 'invalid token request' },
+  PARAMETER_INVALID: { status: 400, message: 'invalid request parameter' },
   DENIED: { status: 403, message: 'requested access to the resource is denied' },
   UNSUPPORTED: { status: 405, message: 'the operation is unsupported' },
   METHOD_UNKNOWN: { status: 405, message: 'the method is not allowed for this endpoint' },

@@ -1,0 +1,209 @@
+/**
+ * The management API: what a registry page and automation need beyond the distribution API —
+ * repositories under a path with search, sort and keyset pagination, tags with their details,
+ * deletes of tags (one, several) and of whole repositories, and deduplicated usage.
+ * Shaped after GitLab's container registry API; the HTTP routes in `./routes.ts` are a thin
+ * layer over this class.
+ * @module
+ */
+import type { CallContext, RegistryApi } from '../api/registry-api.js';
+import { RegistryError } from '../errors/registry-error.js';
+import { assertValidName, assertValidTag, isValidTag } from '../names.js';
+import { ContentSizes } from './content-sizes.js';
+import { keysetPage, type SortOrder } from './keyset.js';
+import { RepositoryDeletions, type RepositoryDeletion } from './repository-deletions.js';
+import { RepositoryIndex, type RepositorySummary } from './repository-index.js';
+import { readTagRecords, type TagRecord } from './tag-records.js';
+
+export const MAX_PAGE = 100;
+export const DEFAULT_PAGE = 20;
+
+export interface ListRepositoriesQuery {
+  /** A path: the repository of that name and those below it (`team/app` covers `team/app/api`). */
+  readonly prefix?: string;
+  /** Keep names containing this text. */
+  readonly search?: string;
+  readonly sort?: 'name' | 'created' | 'updated';
+  readonly order?: SortOrder;
+  /** Page size (default 20, at most 100). */
+  readonly limit?: number;
+  /** The `next` of the previous page. */
+  readonly cursor?: string;
+  /** Compute each repository's deduplicated size (default true). */
+  readonly withSize?: boolean;
+}
+
+export interface RepositoryItem extends RepositorySummary {
+  /** Bytes of everything its tags reach, each blob counted once; `null` when not asked for. */
+  readonly size: number | null;
+}
+
+export interface ListTagsQuery {
+  /** Keep tags whose name contains this text. */
+  readonly name?: string;
+  readonly sort?: 'name' | 'created' | 'updated';
+  readonly order?: SortOrder;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export interface TagDetails extends TagRecord {
+  /** Bytes of the manifest, its config and layers (and, for an index, its children's), each blob once. */
+  readonly totalSize: number;
+  /** Distinct blobs the tag reaches. */
+  readonly blobCount: number;
+  /** Child manifests, for an index or manifest list. */
+  readonly manifests: readonly string[];
+}
+
+export interface BulkDeleteResult {
+  readonly deleted: readonly string[];
+  readonly notFound: readonly string[];
+  readonly failed: ReadonlyArray<{ readonly tag: string; readonly error: string }>;
+}
+
+export class RegistryManagement {
+  readonly index: RepositoryIndex;
+  readonly sizes: ContentSizes;
+  readonly #deletions: RepositoryDeletions;
+
+  constructor(readonly api: RegistryApi) {
+    this.index = new RepositoryIndex(api);
+    this.sizes = new ContentSizes(api);
+    this.#deletions = new RepositoryDeletions(api, (name) => this.index.forget(name));
+  }
+
+  /** A page of repositories. @throws RegistryError NAME_INVALID for a bad prefix, PAGINATION_NUMBER_INVALID */
+  async listRepositories(query: ListRepositoriesQuery = {}): Promise<{ items: RepositoryItem[]; next: string | null }> {
+    if (query.prefix) assertValidName(query.prefix);
+    const limit = pageSize(query.limit);
+    let names = await this.index.names(query.prefix);
+    if (query.search) names = names.filter((n) => n.includes(query.search as string));
+    const sort = query.sort ?? 'name';
+    const order = query.order ?? 'asc';
+    let pageOf: { items: RepositorySummary[]; next: string | null };
+    if (sort === 'name') {
+      const named = keysetPage(names, (n) => n, (n) => n, order, limit, query.cursor);
+      pageOf = { items: await this.index.summaries(named.items), next: named.next };
+    } else {
+      const all = (await this.index.summaries(names)).filter((s) => s.tagCount > 0);
+      const key = (s: RepositorySummary) => (sort === 'created' ? s.createdAt : s.updatedAt) ?? '';
+      pageOf = keysetPage(all, key, (s) => s.name, order, limit, query.cursor);
+    }
+    const withSize = query.withSize ?? true;
+    const items = await Promise.all(
+      pageOf.items.map(async (s): Promise<RepositoryItem> => ({ ...s, size: withSize ? await this.repositorySize(s.name) : null })),
+    );
+    return { items, next: pageOf.next };
+  }
+
+  /** Deduplicated bytes of everything a repository's tags reach. */
+  async repositorySize(repository: string): Promise<number> {
+    const tags = await readTagRecords(this.api, repository).catch(() => [] as TagRecord[]);
+    return ContentSizes.total(await this.sizes.closure(repository, new Set(tags.map((t) => t.digest))));
+  }
+
+  /** A page of tags. @throws RegistryError NAME_UNKNOWN, NAME_INVALID */
+  async listTags(repository: string, query: ListTagsQuery = {}): Promise<{ items: TagRecord[]; next: string | null }> {
+    assertValidName(repository);
+    let tags = await readTagRecords(this.api, repository);
+    if (query.name) tags = tags.filter((t) => t.name.includes(query.name as string));
+    const sort = query.sort ?? 'name';
+    const key = (t: TagRecord) => (sort === 'name' ? t.name : sort === 'created' ? (t.createdAt ?? '') : (t.updatedAt ?? ''));
+    return keysetPage(tags, key, (t) => t.name, query.order ?? 'asc', pageSize(query.limit), query.cursor);
+  }
+
+  /** One tag with its total size. @throws RegistryError MANIFEST_UNKNOWN, NAME_UNKNOWN, TAG_INVALID */
+  async tagDetails(repository: string, tag: string): Promise<TagDetails> {
+    assertValidName(repository);
+    assertValidTag(tag);
+    const link = await this.api.manifests.resolve(repository, { tag });
+    const closure = await this.sizes.closure(repository, [link.digest]);
+    return {
+      name: tag,
+      digest: link.digest,
+      mediaType: link.mediaType,
+      size: link.size,
+      createdAt: link.createdAt ?? null,
+      updatedAt: link.updatedAt ?? link.createdAt ?? null,
+      totalSize: ContentSizes.total(closure),
+      blobCount: closure.blobs.size,
+      manifests: [...closure.manifests.keys()].filter((d) => d !== link.digest),
+    };
+  }
+
+  /** Delete one tag (the manifest stays). @throws RegistryError MANIFEST_UNKNOWN, UNSUPPORTED */
+  async deleteTag(repository: string, tag: string, ctx: CallContext = {}): Promise<void> {
+    assertValidTag(tag);
+    await this.api.deleteManifest(repository, { tag }, ctx);
+  }
+
+  /** Delete several tags by name; reports each. @throws RegistryError TAG_INVALID for a malformed name (nothing is deleted) */
+  async deleteTags(repository: string, tags: readonly string[], ctx: CallContext = {}): Promise<BulkDeleteResult> {
+    assertValidName(repository);
+    const invalid = tags.find((t) => !isValidTag(t));
+    if (invalid !== undefined) throw new RegistryError('TAG_INVALID', `invalid tag ${JSON.stringify(invalid.slice(0, 200))}`);
+    const deleted: string[] = [];
+    const notFound: string[] = [];
+    const failed: { tag: string; error: string }[] = [];
+    for (const tag of new Set(tags)) {
+      try {
+        await this.api.deleteManifest(repository, { tag }, ctx);
+        deleted.push(tag);
+      } catch (error) {
+        if (error instanceof RegistryError && (error.code === 'MANIFEST_UNKNOWN' || error.code === 'NAME_UNKNOWN')) notFound.push(tag);
+        else if (error instanceof RegistryError && error.code === 'UNSUPPORTED') throw error;
+        else failed.push({ tag, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return { deleted, notFound, failed };
+  }
+
+  /**
+   * Delete a repository with all its tags, in the background.
+   * @throws RegistryError NAME_UNKNOWN when it does not exist, UNSUPPORTED when deletes are off.
+   */
+  async deleteRepository(repository: string, ctx: CallContext = {}): Promise<{ job: RepositoryDeletion; done: Promise<RepositoryDeletion> }> {
+    assertValidName(repository);
+    if (!this.api.deletesEnabled) throw new RegistryError('UNSUPPORTED', 'deletes are disabled on this registry');
+    if (!(await this.api.manifests.repositoryExists(repository))) {
+      throw new RegistryError('NAME_UNKNOWN', `repository ${repository} is not known to the registry`, { detail: { name: repository } });
+    }
+    return this.#deletions.start(repository, ctx);
+  }
+
+  /** Status of a repository deletion started in this process. */
+  deletion(id: string): RepositoryDeletion | undefined {
+    return this.#deletions.get(id);
+  }
+
+  /**
+   * Deduplicated bytes per repository under `prefix` and for all of them together (a blob
+   * shared by two repositories counts once in the total).
+   */
+  async usage(prefix?: string): Promise<{ prefix: string | null; total: number; repositories: Array<{ name: string; size: number }> }> {
+    if (prefix) assertValidName(prefix);
+    const names = await this.index.names(prefix);
+    const blobs = new Map<string, number>();
+    const repositories: Array<{ name: string; size: number }> = [];
+    let manifestBytes = 0;
+    for (const name of names) {
+      const tags = await readTagRecords(this.api, name).catch(() => [] as TagRecord[]);
+      const closure = await this.sizes.closure(name, new Set(tags.map((t) => t.digest)));
+      repositories.push({ name, size: ContentSizes.total(closure) });
+      for (const [digest, size] of closure.blobs) blobs.set(digest, size);
+      for (const size of closure.manifests.values()) manifestBytes += size;
+    }
+    let total = manifestBytes;
+    for (const size of blobs.values()) total += size;
+    return { prefix: prefix ?? null, total, repositories };
+  }
+}
+
+function pageSize(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    throw new RegistryError('PAGINATION_NUMBER_INVALID', `page size must be an integer from 1 to ${MAX_PAGE}, got ${limit}`);
+  }
+  return limit;
+}

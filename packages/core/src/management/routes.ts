@@ -1,0 +1,224 @@
+/**
+ * HTTP routes of the management API, for the host to mount (e.g. at `/api/registry`). JSON in
+ * and out, queries validated with zod, errors as the registry's error bodies. Repository names
+ * travel URL-encoded in one path segment (`/repositories/team%2Fapp/tags`), like GitLab's
+ * project paths.
+ *
+ * | method | path | what |
+ * |---|---|---|
+ * | GET | `/repositories?prefix&search&sort&order&per_page&cursor` | repositories (name, tag count, size, times) |
+ * | GET | `/repositories/:name/tags?name&sort&order&per_page&cursor` | tags with digest, media type, size, times |
+ * | GET | `/repositories/:name/tags/:tag` | one tag with its total size |
+ * | DELETE | `/repositories/:name/tags/:tag` | delete a tag |
+ * | DELETE | `/repositories/:name/tags` | bulk delete: JSON `{ "tags": [...] }` |
+ * | DELETE | `/repositories/:name` | delete the repository in the background: 202 with a job |
+ * | GET | `/deletions/:id` | the job's status |
+ * | GET | `/usage?prefix` | deduplicated bytes per repository and in total |
+ *
+ * Every route asks the authorizer for the access it needs (pull to read, delete to delete);
+ * listings keep only the repositories the caller may pull.
+ * @module
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { errorResponse } from '../errors/serialize.js';
+import { RegistryError } from '../errors/registry-error.js';
+import type { AccessRequest } from '../hooks.js';
+import { covers } from '../router/access.js';
+import { readLimited } from '../streams.js';
+import { MAX_PAGE, type RegistryManagement } from './registry-management.js';
+
+/**
+ * Decides what the caller of a management request may do among `wanted`; throws a
+ * RegistryError (e.g. UNAUTHORIZED with a challenge) to refuse outright.
+ */
+export type ManagementAuthorizer = (request: Request, wanted: readonly AccessRequest[], env: unknown) => Promise<readonly AccessRequest[]>;
+
+export interface ManagementRoutesOptions {
+  /** Default: the registry's `onAuthorize` hook asked with `wanted` as optional access; everything when there is none. */
+  readonly authorize?: ManagementAuthorizer;
+}
+
+const order = z.enum(['asc', 'desc']).optional();
+const perPage = z.coerce.number().int().min(1).max(MAX_PAGE).optional();
+const repositoriesQuery = z.object({
+  prefix: z.string().min(1).optional(),
+  search: z.string().max(255).optional(),
+  sort: z.enum(['name', 'created', 'updated']).optional(),
+  order,
+  per_page: perPage,
+  cursor: z.string().max(2000).optional(),
+});
+const tagsQuery = z.object({
+  name: z.string().max(128).optional(),
+  sort: z.enum(['name', 'created', 'updated']).optional(),
+  order,
+  per_page: perPage,
+  cursor: z.string().max(2000).optional(),
+});
+const bulkBody = z.strictObject({ tags: z.array(z.string()).min(1).max(1000) });
+
+const pull = (name: string): AccessRequest => ({ type: 'repository', name, actions: ['pull'] });
+const del = (name: string): AccessRequest => ({ type: 'repository', name, actions: ['delete'] });
+
+export function createManagementRoutes(management: RegistryManagement, options: ManagementRoutesOptions = {}): Hono {
+  const hooks = management.api.hooks;
+  const authorize: ManagementAuthorizer =
+    options.authorize ??
+    (async (request, wanted) => {
+      if (!hooks.onAuthorize) return wanted;
+      const result = await hooks.onAuthorize({ request, route: 'management', required: [], optional: wanted });
+      return result ? result.granted : wanted;
+    });
+  const need = async (c: Context, access: AccessRequest) => {
+    const granted = await authorize(c.req.raw, [access], c.env);
+    if (!covers(granted, access)) {
+      throw new RegistryError('DENIED', `requested access to ${access.type} ${access.name} (${access.actions.join(',')}) is denied`);
+    }
+  };
+  const principalOf = (c: Context) => ({ principal: (c.env as { wharfPrincipal?: unknown } | undefined)?.wharfPrincipal });
+
+  const app = new Hono();
+  app.onError((error) => errorResponse(error));
+
+  app.get('/repositories', async (c) => {
+    const q = parse(repositoriesQuery, c.req.query());
+    const page = await management.listRepositories({
+      ...(q.prefix ? { prefix: q.prefix } : {}),
+      ...(q.search ? { search: q.search } : {}),
+      ...(q.sort ? { sort: q.sort } : {}),
+      ...(q.order ? { order: q.order } : {}),
+      limit: q.per_page ?? 20,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+      withSize: false,
+    });
+    const granted = await authorize(c.req.raw, page.items.map((r) => pull(r.name)), c.env);
+    const visible = page.items.filter((r) => covers(granted, pull(r.name)));
+    const items = await Promise.all(
+      visible.map(async (r) => ({
+        name: r.name,
+        tags_count: r.tagCount,
+        size: await management.repositorySize(r.name),
+        created_at: r.createdAt,
+        updated_at: r.updatedAt,
+      })),
+    );
+    return c.json({ repositories: items, next: page.next }, 200, page.next ? { Link: nextLink(c, page.next) } : {});
+  });
+
+  app.get('/repositories/:name/tags', async (c) => {
+    const name = c.req.param('name');
+    await need(c, pull(name));
+    const q = parse(tagsQuery, c.req.query());
+    const page = await management.listTags(name, {
+      ...(q.name ? { name: q.name } : {}),
+      ...(q.sort ? { sort: q.sort } : {}),
+      ...(q.order ? { order: q.order } : {}),
+      limit: q.per_page ?? 20,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    const tags = page.items.map((t) => ({
+      name: t.name,
+      digest: t.digest,
+      media_type: t.mediaType,
+      size: t.size,
+      created_at: t.createdAt,
+      updated_at: t.updatedAt,
+    }));
+    return c.json({ tags, next: page.next }, 200, page.next ? { Link: nextLink(c, page.next) } : {});
+  });
+
+  app.get('/repositories/:name/tags/:tag', async (c) => {
+    const name = c.req.param('name');
+    await need(c, pull(name));
+    const t = await management.tagDetails(name, c.req.param('tag'));
+    return c.json({
+      name: t.name,
+      digest: t.digest,
+      media_type: t.mediaType,
+      size: t.size,
+      total_size: t.totalSize,
+      blob_count: t.blobCount,
+      manifests: t.manifests,
+      created_at: t.createdAt,
+      updated_at: t.updatedAt,
+    });
+  });
+
+  app.delete('/repositories/:name/tags/:tag', async (c) => {
+    const name = c.req.param('name');
+    await need(c, del(name));
+    await management.deleteTag(name, c.req.param('tag'), principalOf(c));
+    return c.body(null, 204);
+  });
+
+  app.delete('/repositories/:name/tags', async (c) => {
+    const name = c.req.param('name');
+    await need(c, del(name));
+    const raw = await readLimited(c.req.raw.body, 256 * 1024);
+    if (raw === null) throw new RegistryError('PARAMETER_INVALID', 'the body is larger than 256 KiB');
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(raw));
+    } catch {
+      throw new RegistryError('PARAMETER_INVALID', 'the body must be JSON: { "tags": ["…"] }');
+    }
+    const body = parse(bulkBody, json);
+    const result = await management.deleteTags(name, body.tags, principalOf(c));
+    return c.json({ deleted: result.deleted, not_found: result.notFound, failed: result.failed });
+  });
+
+  app.delete('/repositories/:name', async (c) => {
+    const name = c.req.param('name');
+    await need(c, del(name));
+    const { job } = await management.deleteRepository(name, principalOf(c));
+    return c.json(presentDeletion(job), 202, { Location: `${new URL(c.req.url).pathname.replace(/\/repositories\/.*$/, '')}/deletions/${job.id}` });
+  });
+
+  app.get('/deletions/:id', (c) => {
+    const job = management.deletion(c.req.param('id'));
+    if (!job) throw new RegistryError('NOT_FOUND', 'no such repository deletion in this process');
+    return c.json(presentDeletion(job));
+  });
+
+  app.get('/usage', async (c) => {
+    const prefix = c.req.query('prefix');
+    if (!prefix) await need(c, { type: 'registry', name: 'catalog', actions: ['*'] });
+    else await need(c, pull(prefix));
+    const usage = await management.usage(prefix);
+    return c.json({ prefix: usage.prefix, total_size: usage.total, repositories: usage.repositories });
+  });
+  // Last: a mounted app's notFound handler is not used by its host, a catch-all route is.
+  app.all('*', () => errorResponse(new RegistryError('NOT_FOUND', 'no such management endpoint')));
+  return app;
+}
+
+function presentDeletion(job: ReturnType<RegistryManagement['deletion']> & object) {
+  return {
+    id: job.id,
+    repository: job.repository,
+    status: job.status,
+    started_at: job.startedAt,
+    finished_at: job.finishedAt,
+    tags_deleted: job.tagsDeleted,
+    manifests_deleted: job.manifestsDeleted,
+    error: job.error,
+  };
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.join('.') || 'request';
+    const code = field === 'per_page' ? 'PAGINATION_NUMBER_INVALID' : 'PARAMETER_INVALID';
+    throw new RegistryError(code, `invalid ${field}: ${issue?.message ?? 'unreadable'}`);
+  }
+  return result.data;
+}
+
+function nextLink(c: Context, cursor: string): string {
+  const url = new URL(c.req.url);
+  url.searchParams.set('cursor', cursor);
+  return `<${url.pathname}${url.search}>; rel="next"`;
+}
