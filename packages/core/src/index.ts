@@ -22,3 +22,15 @@ export { ROUTES, type RouteName } from './router/routes.js';
 export { requiredAccess, covers } from './router/access.js';
 export * from './auth/index.js';
 export { rawTargetProblem } from './router/raw-path.js';
+export {
+  RegistryManagement,
+  type ListRepositoriesQuery,
+  type ListTagsQuery,
+  type RepositoryItem,
+  type TagDetails,
+  type BulkDeleteResult,
+} from './management/registry-management.js';
+export type { RepositorySummary } from './management/repository-index.js';
+export type { TagRecord } from './management/tag-records.js';
+export type { RepositoryDeletion } from './management/repository-deletions.js';
+export { createManagementRoutes, type ManagementAuthorizer, type ManagementRoutesOptions } from './management/routes.js';

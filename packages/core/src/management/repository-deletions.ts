@@ -99,7 +99,7 @@ export class RepositoryDeletions {
   async #waitFor(id: string): Promise<RepositoryDeletion> {
     for (;;) {
       const job = this.#jobs.get(id);
-      if (!job || job.status !== 'running') return job as RepositoryDeletion;
+      if (job?.status !== 'running') return job as RepositoryDeletion;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
