@@ -17,6 +17,7 @@ import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi } from '
 import { FsStorage } from '@wharf/storage-fs';
 import type { ServeConfig } from './config.js';
 import { KeyFile } from './key-file.js';
+import { createManagementAuthorizer } from './management-auth.js';
 
 /** The tokens' audience and the challenge's `service`. */
 export const SERVICE = 'wharf-registry';
@@ -36,13 +37,20 @@ export const keyFilePath = (dataDir: string) => join(dataDir, 'auth', 'keys.json
 /** Build the application for `config` (the data directory must exist). */
 export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword'>): Promise<StandaloneApp> {
   const storage = new FsStorage({ root: config.dataDir });
-  if (config.auth === 'none') return { app: createRegistry({ storage }).app, notices: [] };
+  if (config.auth === 'none') {
+    const open = createRegistry({ storage });
+    const app = new Hono();
+    app.route('/api/v1/registry', open.managementRoutes());
+    app.route('/', open.app);
+    return { app, notices: [] };
+  }
 
   const store = await AccessStore.open(accessDir(config.dataDir));
   const admin = await bootstrapAdmin(store, config.adminPassword ? { password: config.adminPassword } : {});
   const keys = await KeyFile.open(keyFilePath(config.dataDir));
   const throttle = new LoginThrottle();
-  const tokens = createTokenService({ issuer: ISSUER, service: SERVICE, keys: keys.ring, hooks: createAccessHooks(store), throttle });
+  const accessHooks = createAccessHooks(store);
+  const tokens = createTokenService({ issuer: ISSUER, service: SERVICE, keys: keys.ring, hooks: accessHooks, throttle });
   const verifier = createTokenVerifier({ issuer: ISSUER, service: SERVICE, keys: keys.ring });
   const realm = (request: Request) => `${config.publicUrl ?? new URL(request.url).origin}/auth/token`;
   const deniedHint =
@@ -56,6 +64,8 @@ export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 
     await next();
   });
   app.route('/auth', tokens.app);
+  // Before the admin API: its Basic-auth middleware covers /api/v1/*.
+  app.route('/api/v1/registry', registry.managementRoutes({ authorize: createManagementAuthorizer(accessHooks, verifier, throttle) }));
   app.route('/api/v1', createAdminApi(store, { throttle }));
   app.route('/', registry.app);
 
