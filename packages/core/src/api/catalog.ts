@@ -7,8 +7,11 @@ import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { baseName, pathFor, REPOSITORIES_ROOT } from '../storage/paths.js';
 import { lexical } from '../manifests/manifest-store.js';
 
-/** List repository names (those holding `_manifests`), sorted. */
-export async function listRepositories(driver: StorageDriver): Promise<string[]> {
+/**
+ * List repository names (those holding `_manifests`), sorted.
+ * @param under only this repository and those below it (a path prefix such as `team/app`).
+ */
+export async function listRepositories(driver: StorageDriver, under?: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     let children: string[];
@@ -22,7 +25,7 @@ export async function listRepositories(driver: StorageDriver): Promise<string[]>
     if (dir !== REPOSITORIES_ROOT && names.includes('_manifests')) found.push(dir.slice(REPOSITORIES_ROOT.length + 1));
     await Promise.all(children.filter((c) => !baseName(c).startsWith('_')).map(walk));
   };
-  await walk(pathFor({ kind: 'repositoriesRoot' }));
+  await walk(under === undefined ? pathFor({ kind: 'repositoriesRoot' }) : pathFor({ kind: 'repository', name: under }));
   return found.sort(lexical);
 }
 
