@@ -68,6 +68,12 @@ export type DeleteEvent =
 export interface MountEvent extends BlobEvent {
   readonly from: string | null;
 }
+export interface RenameEvent extends RegistryEventBase {
+  /** The new name; `repository` is the old one. */
+  readonly to: string;
+  /** Files moved (links, revisions, tags, …). */
+  readonly files: number;
+}
 
 /**
  * Hooks. Every hook may be async.
@@ -93,6 +99,8 @@ export interface RegistryHooks {
   onDelete?(event: DeleteEvent): unknown;
   /** A blob was mounted from another repository (or found in the store when `from` is absent). */
   onMount?(event: MountEvent): unknown;
+  /** A repository was renamed (moved) with its images. */
+  onRename?(event: RenameEvent): unknown;
   /** An event hook threw, or the server hit an unexpected error it turned into a 500. */
   onError?(error: unknown, context: { readonly hook?: string; readonly request?: Request }): unknown;
 }

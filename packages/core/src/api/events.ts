@@ -1,7 +1,7 @@
 /** Calls event hooks so that a failing listener never fails the request. @module */
 import type { RegistryHooks } from '../hooks.js';
 
-type EventHook = 'onPush' | 'onPull' | 'onDelete' | 'onMount';
+type EventHook = 'onPush' | 'onPull' | 'onDelete' | 'onMount' | 'onRename';
 type EventOf<K extends EventHook> = Parameters<NonNullable<RegistryHooks[K]>>[0];
 
 export async function emit<K extends EventHook>(hooks: RegistryHooks, hook: K, event: EventOf<K>): Promise<void> {

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   MANIFEST_TOO_LARGE: { status: 413, message: 'manifest is larger than the registry accepts' },
   NAME_INVALID: { status: 400, message: 'invalid repository name' },
   NAME_UNKNOWN: { status: 404, message: 'repository name not known to registry' },
+  NAME_CONFLICT: { status: 409, message: 'a repository of that name exists' },
   SIZE_INVALID: { status: 400, message: 'provided length did not match content length' },
   TAG_INVALID: { status: 400, message: 'manifest tag did not match URI' },
   TOO_MANY_TAGS: { status: 414, message: 'too many tags in one request' },

@@ -171,3 +171,40 @@ describe('RegistryManagement', () => {
     expect(usage.total).toBe((sizes[0] as number) + (sizes[1] as number) - shared.length - config.length);
   });
 });
+
+describe('RegistryManagement.renameRepository', () => {
+  it('should move a repository with its tags and manifests, leaving nested repositories in place', async () => {
+    const { app, management } = setup();
+    const v1 = await pushImage(app, 'team/app', 'v1');
+    await pushImage(app, 'team/app/api', 'v1');
+    const result = await management.renameRepository('team/app', 'team/service');
+    expect(result.files).toBeGreaterThan(0);
+    const moved = await app.request('/v2/team/service/manifests/v1', { headers: { Accept: MEDIA_TYPES.ociManifest } });
+    expect(moved.status).toBe(200);
+    expect(moved.headers.get('docker-content-digest')).toBe(v1.digest);
+    const manifest = JSON.parse(await moved.text()) as { layers: { digest: string }[] };
+    expect((await app.request(`/v2/team/service/blobs/${manifest.layers[0]?.digest}`)).status).toBe(200);
+    expect((await app.request('/v2/team/app/manifests/v1')).status).toBe(404);
+    expect((await app.request('/v2/team/app/api/manifests/v1')).status).toBe(200);
+    expect((await management.listRepositories()).items.map((r) => r.name)).toEqual(['team/app/api', 'team/service']);
+  });
+
+  it('should refuse a rename into another top-level namespace, onto an existing repository, or of a missing one', async () => {
+    const { app, management } = setup();
+    await pushImage(app, 'team/a', 'v1');
+    await pushImage(app, 'team/b', 'v1');
+    await expect(management.renameRepository('team/a', 'other/a')).rejects.toMatchObject({ code: 'NAME_INVALID' });
+    await expect(management.renameRepository('team/a', 'team/b')).rejects.toMatchObject({ code: 'NAME_CONFLICT' });
+    await expect(management.renameRepository('team/none', 'team/c')).rejects.toMatchObject({ code: 'NAME_UNKNOWN' });
+    await expect(management.renameRepository('team/a', 'team/a')).rejects.toMatchObject({ code: 'NAME_INVALID' });
+    expect((await app.request('/v2/team/a/manifests/v1')).status).toBe(200);
+  });
+
+  it('should emit a rename event', async () => {
+    const events: unknown[] = [];
+    const registry = createRegistry({ storage: new MemoryStorage(), hooks: { onRename: (e) => void events.push(e) } });
+    await pushImage(registry.app, 'team/a', 'v1');
+    await registry.management.renameRepository('team/a', 'team/z');
+    expect(events).toMatchObject([{ repository: 'team/a', to: 'team/z' }]);
+  });
+});

@@ -13,6 +13,8 @@ import { ContentSizes } from './content-sizes.js';
 import { keysetPage, type SortOrder } from './keyset.js';
 import { RepositoryDeletions, type RepositoryDeletion } from './repository-deletions.js';
 import { RepositoryIndex, type RepositorySummary } from './repository-index.js';
+import { checkRename, isRepository, moveRepositoryFiles } from './repository-rename.js';
+import { emit } from '../api/events.js';
 import { readTagRecords, type TagRecord } from './tag-records.js';
 
 export const MAX_PAGE = 100;
@@ -66,6 +68,8 @@ export class RegistryManagement {
   readonly index: RepositoryIndex;
   readonly sizes: ContentSizes;
   readonly #deletions: RepositoryDeletions;
+  /** Renames in this process run one at a time: two renames to one name must not both pass the check. */
+  readonly #renames = new SerialQueue();
 
   constructor(readonly api: RegistryApi) {
     this.index = new RepositoryIndex(api);
@@ -172,6 +176,29 @@ export class RegistryManagement {
     return this.#deletions.start(repository, ctx);
   }
 
+  /**
+   * Rename (move) a repository with its images, within its top-level namespace; see
+   * `repository-rename.ts`. Pulls by the new name work as soon as this resolves.
+   * @throws RegistryError NAME_INVALID, NAME_UNKNOWN (no such repository), NAME_CONFLICT (the new name exists)
+   */
+  async renameRepository(from: string, to: string, ctx: CallContext = {}): Promise<{ from: string; to: string; files: number }> {
+    checkRename(from, to);
+    const driver = this.api.options.storage;
+    return this.#renames.run(async () => {
+      if (!(await isRepository(driver, from))) {
+        throw new RegistryError('NAME_UNKNOWN', `repository ${from} is not known to the registry`, { detail: { name: from } });
+      }
+      if (await isRepository(driver, to)) {
+        throw new RegistryError('NAME_CONFLICT', `repository ${to} exists already`, { detail: { name: to } });
+      }
+      const files = await moveRepositoryFiles(driver, from, to);
+      this.index.forget(from);
+      this.api.changes.notify(to);
+      await emit(this.api.hooks, 'onRename', { repository: from, to, files, principal: ctx.principal, timestamp: new Date() });
+      return { from, to, files };
+    });
+  }
+
   /** Status of a repository deletion started in this process. */
   deletion(id: string): RepositoryDeletion | undefined {
     return this.#deletions.get(id);
@@ -197,6 +224,16 @@ export class RegistryManagement {
     let total = manifestBytes;
     for (const size of blobs.values()) total += size;
     return { prefix: prefix ?? null, total, repositories };
+  }
+}
+
+/** Runs tasks one after the other. */
+class SerialQueue {
+  #tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(task, task);
+    this.#tail = result.catch(() => {});
+    return result;
   }
 }
 

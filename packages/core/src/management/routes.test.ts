@@ -67,6 +67,17 @@ describe('management routes', () => {
     expect(status).toBe('done');
   });
 
+  it('should rename a repository from a JSON body', async () => {
+    const { host, api } = setup();
+    await pushImage(host, 'team/app', 'v1');
+    const res = await api(`/repositories/${enc('team/app')}/rename`, { method: 'POST', body: JSON.stringify({ to: 'team/renamed' }) });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { to: string }).to).toBe('team/renamed');
+    expect((await host.request('/v2/team/renamed/tags/list')).status).toBe(200);
+    const bad = await api(`/repositories/${enc('team/renamed')}/rename`, { method: 'POST', body: '{"to": 5}' });
+    expect(bad.status).toBe(400);
+  });
+
   it.each([
     ['an unknown sort', '/repositories?sort=size', 'PARAMETER_INVALID'],
     ['a page size of 0', '/repositories?per_page=0', 'PAGINATION_NUMBER_INVALID'],

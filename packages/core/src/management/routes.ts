@@ -12,6 +12,7 @@
  * | DELETE | `/repositories/:name/tags/:tag` | delete a tag |
  * | DELETE | `/repositories/:name/tags` | bulk delete: JSON `{ "tags": [...] }` |
  * | DELETE | `/repositories/:name` | delete the repository in the background: 202 with a job |
+ * | POST | `/repositories/:name/rename` | JSON `{ "to": "new/name" }`: move it with its images |
  * | GET | `/deletions/:id` | the job's status |
  * | GET | `/usage?prefix` | deduplicated bytes per repository and in total |
  *
@@ -57,6 +58,7 @@ const tagsQuery = z.object({
   cursor: z.string().max(2000).optional(),
 });
 const bulkBody = z.strictObject({ tags: z.array(z.string()).min(1).max(1000) });
+const renameBody = z.strictObject({ to: z.string().min(1).max(300) });
 
 const pull = (name: string): AccessRequest => ({ type: 'repository', name, actions: ['pull'] });
 const del = (name: string): AccessRequest => ({ type: 'repository', name, actions: ['delete'] });
@@ -155,15 +157,7 @@ export function createManagementRoutes(management: RegistryManagement, options: 
   app.delete('/repositories/:name/tags', async (c) => {
     const name = c.req.param('name');
     await need(c, del(name));
-    const raw = await readLimited(c.req.raw.body, 256 * 1024);
-    if (raw === null) throw new RegistryError('PARAMETER_INVALID', 'the body is larger than 256 KiB');
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(raw));
-    } catch {
-      throw new RegistryError('PARAMETER_INVALID', 'the body must be JSON: { "tags": ["…"] }');
-    }
-    const body = parse(bulkBody, json);
+    const body = parse(bulkBody, await readJson(c, '{ "tags": ["…"] }'));
     const result = await management.deleteTags(name, body.tags, principalOf(c));
     return c.json({ deleted: result.deleted, not_found: result.notFound, failed: result.failed });
   });
@@ -173,6 +167,15 @@ export function createManagementRoutes(management: RegistryManagement, options: 
     await need(c, del(name));
     const { job } = await management.deleteRepository(name, principalOf(c));
     return c.json(presentDeletion(job), 202, { Location: `${new URL(c.req.url).pathname.replace(/\/repositories\/.*$/, '')}/deletions/${job.id}` });
+  });
+
+  app.post('/repositories/:name/rename', async (c) => {
+    const name = c.req.param('name');
+    const { to } = parse(renameBody, await readJson(c, '{ "to": "new/name" }'));
+    await need(c, del(name));
+    await need(c, { type: 'repository', name: to, actions: ['pull', 'push'] });
+    const result = await management.renameRepository(name, to, principalOf(c));
+    return c.json({ from: result.from, to: result.to, files_moved: result.files });
   });
 
   app.get('/deletions/:id', (c) => {
@@ -215,6 +218,16 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
     throw new RegistryError(code, `invalid ${field}: ${issue?.message ?? 'unreadable'}`);
   }
   return result.data;
+}
+
+async function readJson(c: Context, shape: string): Promise<unknown> {
+  const raw = await readLimited(c.req.raw.body, 256 * 1024);
+  if (raw === null) throw new RegistryError('PARAMETER_INVALID', 'the body is larger than 256 KiB');
+  try {
+    return JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    throw new RegistryError('PARAMETER_INVALID', `the body must be JSON: ${shape}`);
+  }
 }
 
 function nextLink(c: Context, cursor: string): string {
