@@ -31,6 +31,11 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        // GC and rename under load: real servers, real sockets, a minute or so.
+        test: { name: 'lifecycle', include: ['test/lifecycle/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 60_000 },
+      },
+      {
+        resolve: { alias },
         test: { name: 'durability', include: ['test/durability/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000 },
       },
       {
