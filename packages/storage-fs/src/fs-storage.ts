@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   InvalidOffsetError,
@@ -211,6 +211,23 @@ export class FsStorage implements StorageDriver {
       });
     }
     await pruneEmptyDirs(this.root, dirname(file), this.#fsync);
+  }
+
+  /**
+   * `utimes` to the process's clock. Not fsynced: the contract asks a touch to survive a crash
+   * of the process only, and the kernel keeps the new time for that.
+   */
+  async touch(path: string, options?: DriverCallOptions): Promise<void> {
+    options?.signal?.throwIfAborted();
+    const file = this.#file(path);
+    try {
+      const info = this.#syncReads ? statSync(file) : await stat(file);
+      if (!info.isFile()) throw new PathNotFoundError(path);
+      const now = new Date();
+      await utimes(file, now, now);
+    } catch (error) {
+      throw this.#notFound(error, path);
+    }
   }
 
   /** The absolute file for a storage path; refuses anything that could escape `root`. */

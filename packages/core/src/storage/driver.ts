@@ -164,10 +164,21 @@ export interface StorageDriver {
   list(path: string, options?: DriverCallOptions): Promise<string[]>;
 
   /**
-   * Move a file, replacing anything at `destPath` atomically. The source disappears.
+   * Move a file, replacing anything at `destPath` atomically. The source disappears. The file
+   * keeps its `modTime` (garbage collection's trash recheck relies on it: see `gc/trash.ts`).
    * @throws PathNotFoundError when `sourcePath` does not exist.
    */
   move(sourcePath: string, destPath: string, options?: DriverCallOptions): Promise<void>;
+
+  /**
+   * Set a file's `modTime` to now, leaving its content alone. Garbage collection uses it: a
+   * registry that reuses stored content while a collection runs touches it, so the collector
+   * sees it as fresh (see `gc/protocol.ts`). The new time must survive a crash of the process,
+   * not necessarily a power loss. A store without a native "touch" can rewrite the file in
+   * place (S3: a copy of the object onto itself with `MetadataDirective: REPLACE`).
+   * @throws PathNotFoundError when no file is stored at the path (a directory is not a file).
+   */
+  touch(path: string, options?: DriverCallOptions): Promise<void>;
 
   /**
    * Delete a file or a directory with everything beneath it.

@@ -9,7 +9,7 @@ const bytes = new Uint8Array([1, 2, 3]);
 /** A MemoryStorage whose every method is a spy, to see what reaches the inner driver. */
 function spied(): StorageDriver {
   const inner = new MemoryStorage();
-  for (const method of ['getContent', 'putContent', 'reader', 'writer', 'stat', 'list', 'move', 'delete'] as const) {
+  for (const method of ['getContent', 'putContent', 'reader', 'writer', 'stat', 'list', 'move', 'delete', 'touch'] as const) {
     vi.spyOn(inner, method);
   }
   return inner;
@@ -25,6 +25,7 @@ const calls = (g: GuardedDriver, path: string): [string, () => Promise<unknown>]
   ['move from', () => g.move(path, '/ok')],
   ['move to', () => g.move('/ok', path)],
   ['delete', () => g.delete(path)],
+  ['touch', () => g.touch(path)],
   ['redirectURL', () => g.redirectURL(path, { method: 'GET' })],
 ];
 
@@ -55,7 +56,7 @@ describe('GuardedDriver', () => {
         expect((error as InvalidPathError).driverName).toBe('memory');
       }
     }
-    for (const method of ['getContent', 'putContent', 'reader', 'writer', 'stat', 'list', 'move', 'delete'] as const) {
+    for (const method of ['getContent', 'putContent', 'reader', 'writer', 'stat', 'list', 'move', 'delete', 'touch'] as const) {
       expect(inner[method]).not.toHaveBeenCalled();
     }
   });

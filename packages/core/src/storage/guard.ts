@@ -86,6 +86,10 @@ export class GuardedDriver implements StorageDriver {
     return this.#call(options, [path], () => this.driver.delete(path, options));
   }
 
+  touch(path: string, options?: DriverCallOptions): Promise<void> {
+    return this.#call(options, [path], () => this.driver.touch(path, options));
+  }
+
   /** Always present: resolves `null` when the wrapped driver has no `redirectURL`. */
   redirectURL(path: string, options: RedirectOptions): Promise<string | null> {
     return this.#call(options, [path], async () => (this.driver.redirectURL ? this.driver.redirectURL(path, options) : null));

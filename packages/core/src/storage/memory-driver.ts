@@ -150,6 +150,12 @@ export class MemoryStorage implements StorageDriver {
     }
   }
 
+  async touch(path: string, options?: DriverCallOptions): Promise<void> {
+    options?.signal?.throwIfAborted();
+    const file = this.#file(path);
+    this.#attach(path, { ...file, modTime: new Date() });
+  }
+
   #lookup(path: string): FileNode | DirNode | undefined {
     let node: FileNode | DirNode | undefined = this.#root;
     for (const name of components(path)) {

@@ -14,6 +14,7 @@ import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { contentCases, readerCases } from './cases-content.js';
 import { miscCases } from './cases-misc.js';
 import { deleteCases, listCases, moveCases, statCases } from './cases-tree.js';
+import { touchCases } from './cases-touch.js';
 import { writerCases } from './cases-writer.js';
 import type { CaseContext, ConformanceCase } from './helpers.js';
 
@@ -40,6 +41,7 @@ const cases: readonly ConformanceCase[] = [
   ...listCases,
   ...moveCases,
   ...deleteCases,
+  ...touchCases,
   ...miscCases,
 ];
 
