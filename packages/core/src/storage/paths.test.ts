@@ -27,6 +27,14 @@ const table: Array<[PathSpec, string]> = [
   [{ kind: 'cleanupPolicy', project: 'group/project' }, '/wharf/v1/_lifecycle/cleanup/group/project/_policy.json'],
   [{ kind: 'cleanupState', project: 'group/project' }, '/wharf/v1/_lifecycle/cleanup/group/project/_state.json'],
   [{ kind: 'cleanupLease', project: 'group/project' }, '/wharf/v1/_lifecycle/cleanup/group/project/_lease.json'],
+  [{ kind: 'gcLock' }, '/wharf/v1/_gc/lock'],
+  [{ kind: 'gcRunningDir' }, '/wharf/v1/_gc/running'],
+  [{ kind: 'gcRunning', run: '1700000000000-ab12' }, '/wharf/v1/_gc/running/1700000000000-ab12'],
+  [{ kind: 'gcMoversDir' }, '/wharf/v1/_gc/movers'],
+  [{ kind: 'gcMover', id: 'm-1' }, '/wharf/v1/_gc/movers/m-1'],
+  [{ kind: 'gcTrashDir' }, '/wharf/v1/_gc/trash'],
+  [{ kind: 'gcTrashRun', run: 'r1' }, '/wharf/v1/_gc/trash/r1'],
+  [{ kind: 'gcTrash', run: 'r1', path: `/wharf/v1/blobs/sha256/ab/${digest.hex}` }, `/wharf/v1/_gc/trash/r1/blobs/sha256/ab/${digest.hex}`],
 ];
 
 describe('storage layout', () => {

@@ -27,6 +27,16 @@
  *     ├── _policy.json                             the policy (JSON) and when it was saved
  *     ├── _state.json                              next run time, resume cursor, last runs
  *     └── _lease.json                              which process runs it now, until when
+ * /wharf/v1/_gc/                                   garbage collection (see gc/protocol.ts)
+ *     ├── lock                                     which collection runs, until when (renewed)
+ *     ├── running/<run>                            one per running collection: while any is
+ *     │                                            present, writes that reuse stored content
+ *     │                                            touch it
+ *     ├── movers/<id>                              one per running operation that moves a
+ *     │                                            repository's files (rename): a collection
+ *     │                                            waits for them before it marks
+ *     └── trash/<run>/<path below /wharf/v1>       what a collection is deleting: moved here,
+ *                                                  checked once more, then deleted or put back
  * ```
  *
  * Links and tags are files, not directories of files, and the directories that change on every
@@ -44,6 +54,7 @@ export const LAYOUT_ROOT = '/wharf/v1';
 export const REPOSITORIES_ROOT = `${LAYOUT_ROOT}/repositories`;
 export const BLOBS_ROOT = `${LAYOUT_ROOT}/blobs`;
 export const CLEANUP_ROOT = `${LAYOUT_ROOT}/_lifecycle/cleanup`;
+export const GC_ROOT = `${LAYOUT_ROOT}/_gc`;
 
 interface DigestRef {
   readonly algorithm: DigestAlgorithm;
@@ -70,7 +81,16 @@ export type PathSpec =
   | { readonly kind: 'cleanupRoot' }
   | { readonly kind: 'cleanupPolicy'; readonly project: string }
   | { readonly kind: 'cleanupState'; readonly project: string }
-  | { readonly kind: 'cleanupLease'; readonly project: string };
+  | { readonly kind: 'cleanupLease'; readonly project: string }
+  | { readonly kind: 'gcLock' }
+  | { readonly kind: 'gcRunningDir' }
+  | { readonly kind: 'gcRunning'; readonly run: string }
+  | { readonly kind: 'gcMoversDir' }
+  | { readonly kind: 'gcMover'; readonly id: string }
+  | { readonly kind: 'gcTrashDir' }
+  | { readonly kind: 'gcTrashRun'; readonly run: string }
+  /** `path` is a layout path (below {@link LAYOUT_ROOT}) that a collection is deleting. */
+  | { readonly kind: 'gcTrash'; readonly run: string; readonly path: string };
 
 /** The storage path for a spec. Names, tags and ids must already be validated. */
 export function pathFor(spec: PathSpec): string {
@@ -113,6 +133,23 @@ export function pathFor(spec: PathSpec): string {
       return `${CLEANUP_ROOT}/${spec.project}/_state.json`;
     case 'cleanupLease':
       return `${CLEANUP_ROOT}/${spec.project}/_lease.json`;
+    case 'gcLock':
+      return `${GC_ROOT}/lock`;
+    case 'gcRunningDir':
+      return `${GC_ROOT}/running`;
+    case 'gcRunning':
+      return `${GC_ROOT}/running/${spec.run}`;
+    case 'gcMoversDir':
+      return `${GC_ROOT}/movers`;
+    case 'gcMover':
+      return `${GC_ROOT}/movers/${spec.id}`;
+    case 'gcTrashDir':
+      return `${GC_ROOT}/trash`;
+    case 'gcTrashRun':
+      return `${GC_ROOT}/trash/${spec.run}`;
+    case 'gcTrash':
+      if (!spec.path.startsWith(`${LAYOUT_ROOT}/`)) throw new Error(`not a layout path: ${spec.path}`);
+      return `${GC_ROOT}/trash/${spec.run}${spec.path.slice(LAYOUT_ROOT.length)}`;
     default: {
       const never: never = spec;
       throw new Error(`unknown path spec ${JSON.stringify(never)}`);
