@@ -1,0 +1,292 @@
+/**
+ * Runs one project's cleanup policy: for each repository of the project, plan with
+ * {@link planCleanup} (so `keep_n` and `older_than` count per repository, as GitLab applies a
+ * policy to each image repository separately) and delete the planned tags, oldest first.
+ *
+ * Each run has a time budget, like GitLab.com's: when it runs out the run stops, records a
+ * cursor (the repository it was in and the tags it had not reached) and reports `unfinished`;
+ * the next run — the scheduler's next tick — skips the repositories already done and plans
+ * the cursor's repository afresh, so tags deleted meanwhile or pushed since are accounted for.
+ * A run always makes some progress (one listing or one delete) before it checks the budget.
+ *
+ * A real run holds the policy's lease (see lease.ts) and records itself in the policy's state:
+ * what it deleted, what failed and when the policy runs next (one cadence after the run began,
+ * or the next tick when unfinished; a resumed run keeps the schedule of the run it continues).
+ * A dry run plans only: it deletes nothing, takes no lease, records nothing, ignores the cursor.
+ * @module
+ */
+import { ulid } from 'ulid';
+import { cadenceMs } from './durations.js';
+import { CleanupPolicyError } from './errors.js';
+import { acquireLease } from './lease.js';
+import { planCleanup, type KeptReason } from './plan.js';
+import { parseCleanupPolicy, rulesOf, type StoredCleanupPolicy } from './policy.js';
+import { MAX_RECORDED_TAGS, scheduleOf, type CleanupCursor, type CleanupPolicyStore, type CleanupRunRecord } from './store.js';
+import type { CleanupTarget } from './target.js';
+import { pathFor } from '../../storage/paths.js';
+
+/** Five minutes, as GitLab.com limits a cleanup run. */
+export const DEFAULT_CLEANUP_BUDGET_MS = 5 * 60_000;
+/** Run records kept per policy. */
+export const MAX_RUN_RECORDS = 20;
+
+/** Emitted after every run (dry runs included). */
+export interface CleanupEvent {
+  readonly kind: 'cleanup';
+  readonly project: string;
+  readonly runId: string;
+  readonly dryRun: boolean;
+  readonly status: CleanupRunResult['status'];
+  readonly resumed: boolean;
+  readonly deleted: number;
+  readonly failed: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly nextRunAt: string | null;
+}
+
+export interface CleanupRunnerOptions {
+  readonly store: CleanupPolicyStore;
+  readonly target: CleanupTarget;
+  /** The clock, for schedules, `older_than` and the budget (default: the system clock). */
+  readonly now?: () => Date;
+  /** Time budget of a run in ms (default {@link DEFAULT_CLEANUP_BUDGET_MS}). */
+  readonly budgetMs?: number;
+  /** Names this process in lease files (default: a random id). */
+  readonly owner?: string;
+  /** Claim-and-verify wait of the lease in ms (default 25). */
+  readonly leaseSettleMs?: number;
+  /** Called after each run. A listener that throws is reported to `onError` and changes nothing. */
+  readonly onCleanup?: (event: CleanupEvent) => void | Promise<void>;
+  /** Errors that do not fail a run (a throwing listener). */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface CleanupRunOptions {
+  /** Plan only: delete nothing, record nothing. */
+  readonly dryRun?: boolean;
+  /** This run's budget in ms (default: the runner's). */
+  readonly budgetMs?: number;
+  /** Dry runs only: plan with these fields over the stored policy (or the defaults), unsaved. */
+  readonly policy?: unknown;
+}
+
+/** One repository's plan: what it deletes and why the rest is kept. */
+export interface RepositoryPlan {
+  readonly repository: string;
+  readonly delete: readonly string[];
+  readonly kept: ReadonlyArray<{ readonly tag: string; readonly reason: KeptReason }>;
+}
+
+export interface CleanupRunResult {
+  readonly id: string;
+  readonly project: string;
+  readonly dryRun: boolean;
+  /** `locked`: another process holds the policy's lease, nothing was done. */
+  readonly status: 'finished' | 'unfinished' | 'failed' | 'locked';
+  readonly resumed: boolean;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** The plan of each repository visited (a dry run's answer). */
+  readonly plans: readonly RepositoryPlan[];
+  /** Tags deleted (none in a dry run). */
+  readonly deleted: ReadonlyArray<{ readonly repository: string; readonly tag: string }>;
+  /** What could not be listed (`tag` null) or deleted. */
+  readonly failed: ReadonlyArray<{ readonly repository: string; readonly tag: string | null; readonly error: string }>;
+  /** Set when unfinished. */
+  readonly cursor: CleanupCursor | null;
+  /** When the policy runs next; `null` for dry and locked runs. */
+  readonly nextRunAt: string | null;
+  readonly error?: string;
+}
+
+export class CleanupRunner {
+  readonly #now: () => Date;
+  readonly #owner: string;
+
+  constructor(readonly options: CleanupRunnerOptions) {
+    this.#now = options.now ?? (() => new Date());
+    this.#owner = options.owner ?? `wharf-${crypto.randomUUID()}`;
+  }
+
+  /**
+   * Run a project's policy now (due or not, enabled or not: the scheduler decides what is due).
+   * @throws CleanupPolicyError naming `project` when it has no policy (and no `policy` is given
+   *   for a dry run), or naming the field of an invalid `policy`.
+   * @example
+   * const preview = await runner.run('team/app', { dryRun: true });
+   * preview.plans.flatMap((p) => p.delete.map((tag) => `${p.repository}:${tag}`));
+   */
+  async run(project: string, options: CleanupRunOptions = {}): Promise<CleanupRunResult> {
+    const dryRun = options.dryRun ?? false;
+    if (options.policy !== undefined && !dryRun)
+      throw new CleanupPolicyError([{ field: 'policy', message: 'an unsaved policy can only be dry-run' }]);
+    const stored = await this.options.store.get(project);
+    const policy = options.policy === undefined ? stored : this.#draft(project, stored, options.policy);
+    if (!policy) throw new CleanupPolicyError([{ field: 'project', message: `${project} has no cleanup policy` }]);
+    const budgetMs = options.budgetMs ?? this.options.budgetMs ?? DEFAULT_CLEANUP_BUDGET_MS;
+    const id = ulid();
+    const startedAt = this.#now();
+
+    if (dryRun) {
+      const pass = await this.#pass(policy, null, startedAt, budgetMs, true);
+      return this.#emit(result({ id, project, dryRun, resumed: false, startedAt, finishedAt: this.#now(), nextRunAt: null, ...pass }));
+    }
+
+    const lease = await acquireLease(this.options.store.storage, pathFor({ kind: 'cleanupLease', project }), {
+      owner: this.#owner,
+      ttlMs: budgetMs + 60_000,
+      now: this.#now,
+      ...(this.options.leaseSettleMs !== undefined ? { settleMs: this.options.leaseSettleMs } : {}),
+    });
+    if (!lease) {
+      const at = startedAt.toISOString();
+      return {
+        id,
+        project,
+        dryRun,
+        status: 'locked',
+        resumed: false,
+        startedAt: at,
+        finishedAt: at,
+        plans: [],
+        deleted: [],
+        failed: [],
+        cursor: null,
+        nextRunAt: null,
+      };
+    }
+    let done: CleanupRunResult;
+    try {
+      const state = await this.options.store.state(project);
+      const schedule = scheduleOf(policy, state);
+      const resumed = schedule.cursor !== null;
+      const pass = await this.#pass(policy, schedule.cursor, startedAt, budgetMs, false);
+      const scheduled = resumed ? schedule.nextRunAt : new Date(startedAt.getTime() + cadenceMs(policy.cadence));
+      const finishedAt = this.#now();
+      const nextRunAt = pass.status === 'unfinished' ? finishedAt : scheduled;
+      done = result({ id, project, dryRun, resumed, startedAt, finishedAt, nextRunAt, ...pass });
+      const { plans: _plans, cursor: _cursor, project: _project, dryRun: _dry, ...recorded } = done;
+      const record: CleanupRunRecord = {
+        ...recorded,
+        status: pass.status,
+        nextRunAt: nextRunAt.toISOString(),
+        deleted: pass.deleted.slice(0, MAX_RECORDED_TAGS),
+        deletedCount: pass.deleted.length,
+        failed: pass.failed.slice(0, MAX_RECORDED_TAGS),
+        failedCount: pass.failed.length,
+      };
+      await this.options.store.writeState(project, {
+        policySavedAt: policy.savedAt,
+        nextRunAt: scheduled.toISOString(),
+        cursor: pass.cursor,
+        runs: [record, ...(state?.runs ?? [])].slice(0, MAX_RUN_RECORDS),
+      });
+    } finally {
+      await lease.release();
+    }
+    return this.#emit(done);
+  }
+
+  #draft(project: string, stored: StoredCleanupPolicy | null, input: unknown): StoredCleanupPolicy {
+    return { project, savedAt: stored?.savedAt ?? this.#now().toISOString(), ...parseCleanupPolicy(input, stored ?? undefined) };
+  }
+
+  /** Plan (and unless dry, delete) repository by repository until done or out of budget. */
+  async #pass(policy: StoredCleanupPolicy, cursor: CleanupCursor | null, startedAt: Date, budgetMs: number, dryRun: boolean) {
+    const rules = rulesOf(policy);
+    const deadline = startedAt.getTime() + budgetMs;
+    const plans: RepositoryPlan[] = [];
+    const deleted: { repository: string; tag: string }[] = [];
+    const failed: { repository: string; tag: string | null; error: string }[] = [];
+    let work = 0;
+    const outOfTime = () => work > 0 && this.#now().getTime() >= deadline;
+
+    let repositories: string[];
+    try {
+      repositories = await this.options.target.listRepositories(policy.project);
+    } catch (error) {
+      return { status: 'failed' as const, plans, deleted, failed, cursor, error: describe(error) };
+    }
+    if (cursor) repositories = repositories.filter((r) => r >= cursor.repository);
+
+    for (const repository of repositories) {
+      if (outOfTime()) return { status: 'unfinished' as const, plans, deleted, failed, cursor: { repository, remaining: [] } };
+      let tags: Awaited<ReturnType<CleanupTarget['listTags']>>;
+      try {
+        tags = await this.options.target.listTags(repository);
+      } catch (error) {
+        failed.push({ repository, tag: null, error: describe(error) });
+        continue;
+      } finally {
+        work++;
+      }
+      const plan = planCleanup(tags, rules, startedAt);
+      const toDelete = plan.delete.map((t) => t.name);
+      plans.push({ repository, delete: toDelete, kept: plan.kept.map((k) => ({ tag: k.tag.name, reason: k.reason })) });
+      if (dryRun) continue;
+      for (const [i, tag] of toDelete.entries()) {
+        if (outOfTime())
+          return { status: 'unfinished' as const, plans, deleted, failed, cursor: { repository, remaining: toDelete.slice(i) } };
+        try {
+          if (await this.options.target.deleteTag(repository, tag)) deleted.push({ repository, tag });
+        } catch (error) {
+          failed.push({ repository, tag, error: describe(error) });
+        } finally {
+          work++;
+        }
+      }
+    }
+    return { status: 'finished' as const, plans, deleted, failed, cursor: null };
+  }
+
+  async #emit(result: CleanupRunResult): Promise<CleanupRunResult> {
+    const event: CleanupEvent = {
+      kind: 'cleanup',
+      project: result.project,
+      runId: result.id,
+      dryRun: result.dryRun,
+      status: result.status,
+      resumed: result.resumed,
+      deleted: result.deleted.length,
+      failed: result.failed.length,
+      startedAt: result.startedAt,
+      finishedAt: result.finishedAt,
+      nextRunAt: result.nextRunAt,
+    };
+    try {
+      await this.options.onCleanup?.(event);
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+    return result;
+  }
+}
+
+function result(run: {
+  id: string;
+  project: string;
+  dryRun: boolean;
+  resumed: boolean;
+  startedAt: Date;
+  finishedAt: Date;
+  nextRunAt: Date | null;
+  status: 'finished' | 'unfinished' | 'failed';
+  plans: RepositoryPlan[];
+  deleted: { repository: string; tag: string }[];
+  failed: { repository: string; tag: string | null; error: string }[];
+  cursor: CleanupCursor | null;
+  error?: string;
+}): CleanupRunResult {
+  return {
+    ...run,
+    cursor: run.dryRun ? null : run.cursor,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt.toISOString(),
+    nextRunAt: run.nextRunAt?.toISOString() ?? null,
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
