@@ -34,3 +34,4 @@ export type { RepositorySummary } from './management/repository-index.js';
 export type { TagRecord } from './management/tag-records.js';
 export type { RepositoryDeletion } from './management/repository-deletions.js';
 export { createManagementRoutes, type ManagementAuthorizer, type ManagementRoutesOptions } from './management/routes.js';
+export { NamespaceQuota, type QuotaOptions } from './management/namespace-quota.js';

@@ -5,6 +5,7 @@
  */
 import type { StorageDriver } from './storage/driver.js';
 import type { RegistryHooks } from './hooks.js';
+import type { QuotaOptions } from './management/namespace-quota.js';
 
 /** Size limits. */
 export interface RegistryLimits {
@@ -30,4 +31,9 @@ export interface RegistryOptions {
   readonly redirects?: boolean;
   /** The clock for tag and manifest times (default: the system clock); for tests. */
   readonly now?: () => Date;
+  /**
+   * Per-namespace storage quotas: `bytesFor(namespace)` gives the limit (or null). A push that
+   * would go over is refused with 403 DENIED. See management/namespace-quota.ts.
+   */
+  readonly quota?: QuotaOptions;
 }

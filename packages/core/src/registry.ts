@@ -38,7 +38,7 @@ export interface Registry {
  */
 export function createRegistry(options: RegistryOptions): Registry {
   const storage = guard(options.storage);
-  const api = new RegistryApi({ storage, ...(options.hooks ? { hooks: options.hooks } : {}), deletes: options.deletes ?? true, ...(options.now ? { now: options.now } : {}) });
+  const api = new RegistryApi({ storage, ...(options.hooks ? { hooks: options.hooks } : {}), deletes: options.deletes ?? true, ...(options.now ? { now: options.now } : {}), ...(options.quota ? { quota: options.quota } : {}) });
   const app = createRegistryApp(api, { limits: resolveLimits(options.limits), redirects: options.redirects ?? false });
   const management = new RegistryManagement(api);
   return { app, api, management, managementRoutes: (routeOptions) => createManagementRoutes(management, routeOptions) };

@@ -17,6 +17,7 @@ import { assertValidName, assertValidTag } from '../names.js';
 import type { StorageDriver } from '../storage/driver.js';
 import { listRepositories, page } from './catalog.js';
 import { ChangeFeed } from './change-feed.js';
+import { NamespaceQuota, type QuotaOptions } from '../management/namespace-quota.js';
 import { emit } from './events.js';
 
 /** Who is acting; passed through to events. */
@@ -30,6 +31,8 @@ export interface RegistryApiOptions {
   readonly deletes?: boolean;
   /** The clock for tag and manifest times (default: the system clock); tests set it. */
   readonly now?: () => Date;
+  /** Per-namespace storage quotas (see management/namespace-quota.ts). */
+  readonly quota?: QuotaOptions;
 }
 
 export class RegistryApi {
@@ -42,6 +45,8 @@ export class RegistryApi {
   readonly deletesEnabled: boolean;
   /** Tags or manifests of a repository changed (in this process). */
   readonly changes = new ChangeFeed();
+  /** The storage quota, when configured. */
+  readonly quota: NamespaceQuota | undefined;
 
   constructor(readonly options: RegistryApiOptions) {
     const driver = options.storage;
@@ -49,7 +54,9 @@ export class RegistryApi {
     this.deletesEnabled = options.deletes ?? true;
     this.blobs = new BlobStore(driver);
     this.links = new RepositoryLinks(driver);
-    this.uploads = new Uploads(driver, this.blobs, this.links);
+    const quota = options.quota ? new NamespaceQuota(driver, this.blobs, options.quota) : undefined;
+    this.quota = quota;
+    this.uploads = new Uploads(driver, this.blobs, this.links, quota ? (name, digest, size) => quota.admit(name, digest, size) : undefined);
     this.referrersIndex = new Referrers(driver);
     this.manifests = new ManifestStore(driver, this.links, this.referrersIndex, options.now);
   }
@@ -91,6 +98,7 @@ export class RegistryApi {
     if (from !== null && !(await this.links.has(from, digest))) return null;
     const info = await this.blobs.stat(digest);
     if (!info) return null;
+    if (!(await this.links.has(name, digest))) await this.quota?.admit(name, digest, info.size);
     await this.links.link(name, digest);
     await emit(this.hooks, 'onMount', { repository: name, from, digest: digest.value, size: info.size, principal: ctx.principal, timestamp: new Date() });
     return info;

@@ -32,10 +32,15 @@ export class Uploads {
   readonly #checkpoints = new DigestCheckpoints();
   readonly #mutex = new KeyedMutex();
 
+  /**
+   * @param admit called with a verified blob before it is published in the repository; what it
+   *   throws refuses the upload (the session is discarded). The storage quota uses it.
+   */
   constructor(
     private readonly driver: StorageDriver,
     private readonly blobs: BlobStore,
     private readonly links: RepositoryLinks,
+    private readonly admit?: (name: string, digest: Digest, size: number) => Promise<void>,
   ) {}
 
   /** Open a session. */
@@ -131,9 +136,17 @@ export class Uploads {
         });
       }
       const size = writer.size;
+      if (this.admit) {
+        try {
+          await this.admit(name, expected, size);
+        } catch (error) {
+          await writer.cancel();
+          await this.#remove(state);
+          throw error;
+        }
+      }
       await writer.commit();
-      await this.blobs.adopt(pathFor({ kind: 'uploadData', name, id }), expected);
-      await this.links.link(name, expected);
+      await this.blobs.adopt(pathFor({ kind: 'uploadData', name, id }), expected, () => this.links.link(name, expected));
       await this.#remove(state);
       return { digest: expected.value, size };
     });
