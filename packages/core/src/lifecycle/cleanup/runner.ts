@@ -7,7 +7,8 @@
  * cursor (the repository it was in and the tags it had not reached) and reports `unfinished`;
  * the next run — the scheduler's next tick — skips the repositories already done and plans
  * the cursor's repository afresh, so tags deleted meanwhile or pushed since are accounted for.
- * A run always makes some progress (one listing or one delete) before it checks the budget.
+ * A run always makes progress before it checks the budget — it finishes a repository or
+ * deletes at least one tag there — so even a tiny budget gets through in the end.
  *
  * A real run holds the policy's lease (see lease.ts) and records itself in the policy's state:
  * what it deleted, what failed and when the policy runs next (one cadence after the run began,
@@ -69,6 +70,12 @@ export interface CleanupRunOptions {
   readonly budgetMs?: number;
   /** Dry runs only: plan with these fields over the stored policy (or the defaults), unsaved. */
   readonly policy?: unknown;
+  /**
+   * Run only when due (enabled, and unfinished or its next run time has come), checked again
+   * under the lease; otherwise answer `skipped`. The scheduler sets it, so two processes that
+   * both saw a policy due do not run it one after the other.
+   */
+  readonly ifDue?: boolean;
 }
 
 /** One repository's plan: what it deletes and why the rest is kept. */
@@ -82,8 +89,11 @@ export interface CleanupRunResult {
   readonly id: string;
   readonly project: string;
   readonly dryRun: boolean;
-  /** `locked`: another process holds the policy's lease, nothing was done. */
-  readonly status: 'finished' | 'unfinished' | 'failed' | 'locked';
+  /**
+   * `locked`: another process holds the policy's lease; `skipped`: not due (with `ifDue`).
+   * Neither did anything nor is recorded.
+   */
+  readonly status: 'finished' | 'unfinished' | 'failed' | 'locked' | 'skipped';
   readonly resumed: boolean;
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -139,30 +149,34 @@ export class CleanupRunner {
       now: this.#now,
       ...(this.options.leaseSettleMs !== undefined ? { settleMs: this.options.leaseSettleMs } : {}),
     });
-    if (!lease) {
-      const at = startedAt.toISOString();
-      return {
+    const idle = (status: 'locked' | 'skipped', nextRunAt: Date | null): CleanupRunResult =>
+      result({
         id,
         project,
         dryRun,
-        status: 'locked',
+        status,
         resumed: false,
-        startedAt: at,
-        finishedAt: at,
+        startedAt,
+        finishedAt: startedAt,
+        nextRunAt,
         plans: [],
         deleted: [],
         failed: [],
         cursor: null,
-        nextRunAt: null,
-      };
-    }
+      });
+    if (!lease) return idle('locked', null);
     let done: CleanupRunResult;
     try {
+      // read again under the lease: another process may have run or edited it meanwhile
+      const current = (await this.options.store.get(project)) ?? policy;
       const state = await this.options.store.state(project);
-      const schedule = scheduleOf(policy, state);
+      const schedule = scheduleOf(current, state);
+      if (options.ifDue && (!current.enabled || (!schedule.cursor && schedule.nextRunAt.getTime() > startedAt.getTime()))) {
+        return idle('skipped', current.enabled ? schedule.nextRunAt : null);
+      }
       const resumed = schedule.cursor !== null;
-      const pass = await this.#pass(policy, schedule.cursor, startedAt, budgetMs, false);
-      const scheduled = resumed ? schedule.nextRunAt : new Date(startedAt.getTime() + cadenceMs(policy.cadence));
+      const pass = await this.#pass(current, schedule.cursor, startedAt, budgetMs, false);
+      const scheduled = resumed ? schedule.nextRunAt : new Date(startedAt.getTime() + cadenceMs(current.cadence));
       const finishedAt = this.#now();
       const nextRunAt = pass.status === 'unfinished' ? finishedAt : scheduled;
       done = result({ id, project, dryRun, resumed, startedAt, finishedAt, nextRunAt, ...pass });
@@ -177,7 +191,7 @@ export class CleanupRunner {
         failedCount: pass.failed.length,
       };
       await this.options.store.writeState(project, {
-        policySavedAt: policy.savedAt,
+        policySavedAt: current.savedAt,
         nextRunAt: scheduled.toISOString(),
         cursor: pass.cursor,
         runs: [record, ...(state?.runs ?? [])].slice(0, MAX_RUN_RECORDS),
@@ -226,8 +240,11 @@ export class CleanupRunner {
       plans.push({ repository, delete: toDelete, kept: plan.kept.map((k) => ({ tag: k.tag.name, reason: k.reason })) });
       if (dryRun) continue;
       for (const [i, tag] of toDelete.entries()) {
-        if (outOfTime())
+        // one delete per repository before checking: a resumed run plans the repository again,
+        // so stopping right after the listing would never get anywhere with a tiny budget
+        if (i > 0 && outOfTime()) {
           return { status: 'unfinished' as const, plans, deleted, failed, cursor: { repository, remaining: toDelete.slice(i) } };
+        }
         try {
           if (await this.options.target.deleteTag(repository, tag)) deleted.push({ repository, tag });
         } catch (error) {
@@ -271,7 +288,7 @@ function result(run: {
   startedAt: Date;
   finishedAt: Date;
   nextRunAt: Date | null;
-  status: 'finished' | 'unfinished' | 'failed';
+  status: CleanupRunResult['status'];
   plans: RepositoryPlan[];
   deleted: { repository: string; tag: string }[];
   failed: { repository: string; tag: string | null; error: string }[];

@@ -88,7 +88,8 @@ export class CleanupScheduler {
 
   /**
    * Run every due policy once. Concurrent calls share the tick in progress.
-   * @returns the runs (including `locked` ones another process was running).
+   * @returns one result per policy that was due: runs, and `locked` or `skipped` ones another
+   *   process was running or had just run.
    */
   tick(): Promise<CleanupRunResult[]> {
     if (!this.#running) this.#halt = false;
@@ -131,7 +132,7 @@ export class CleanupScheduler {
     for (const { project } of await this.due()) {
       if (this.#halt) break;
       try {
-        results.push(await this.runner.run(project));
+        results.push(await this.runner.run(project, { ifDue: true }));
       } catch (error) {
         this.options.onError?.(error);
       }
