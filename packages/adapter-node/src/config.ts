@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseQuotas, type QuotaTable } from './quota-config.js';
 
 /**
  * Authentication modes: `token` (the default) runs Wharf's token service with its GitLab-style
@@ -27,6 +28,8 @@ export interface ServeConfig {
   readonly publicUrl?: string;
   /** The first start's `admin` password (env only: flags show in `ps`); unset: generated and printed once. */
   readonly adminPassword?: string;
+  /** Per-namespace storage quotas (`WHARF_QUOTAS`, see quota-config.ts). */
+  readonly quotas?: QuotaTable;
   /** One-line notices to print at startup. */
   readonly warnings: readonly string[];
 }
@@ -51,6 +54,8 @@ Options (each overrides its environment variable):
 Environment only:
   WHARF_ADMIN_PASSWORD  password of the "admin" user the first start creates
                         (unset: a generated one, printed once)
+  WHARF_QUOTAS          per-namespace storage quotas, e.g. "team=50GiB,*=10GiB";
+                        a push that would go over gets 403 DENIED
 
 With --auth token, clients log in with \`docker login\`; the token service is at /auth/token,
 its public keys at /auth/jwks, and the admin API at /api/v1 (see \`wharf admin --help\`).
@@ -129,6 +134,14 @@ export function parseServeConfig(
     normalizedUrl = url.href.replace(/\/+$/, '');
   }
   const adminPassword = env.WHARF_ADMIN_PASSWORD || undefined;
+  let quotas: QuotaTable | undefined;
+  if (env.WHARF_QUOTAS) {
+    try {
+      quotas = parseQuotas(env.WHARF_QUOTAS);
+    } catch (error) {
+      throw new ConfigError((error as Error).message);
+    }
+  }
 
   return {
     port: port ? Number(port.value) : 5000,
@@ -137,6 +150,7 @@ export function parseServeConfig(
     auth: (auth?.value as AuthMode | undefined) ?? 'token',
     ...(normalizedUrl ? { publicUrl: normalizedUrl } : {}),
     ...(adminPassword ? { adminPassword } : {}),
+    ...(quotas ? { quotas } : {}),
     warnings,
   };
 }

@@ -17,6 +17,7 @@ import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi } from '
 import { FsStorage } from '@wharf/storage-fs';
 import type { ServeConfig } from './config.js';
 import { KeyFile } from './key-file.js';
+import { quotaFor } from './quota-config.js';
 import { createManagementAuthorizer } from './management-auth.js';
 
 /** The tokens' audience and the challenge's `service`. */
@@ -35,10 +36,12 @@ export const accessDir = (dataDir: string) => join(dataDir, 'access');
 export const keyFilePath = (dataDir: string) => join(dataDir, 'auth', 'keys.json');
 
 /** Build the application for `config` (the data directory must exist). */
-export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword'>): Promise<StandaloneApp> {
+export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword' | 'quotas'>): Promise<StandaloneApp> {
   const storage = new FsStorage({ root: config.dataDir });
+  const quotas = config.quotas;
+  const quota = quotas ? { quota: { bytesFor: (namespace: string) => quotaFor(quotas, namespace) } } : {};
   if (config.auth === 'none') {
-    const open = createRegistry({ storage });
+    const open = createRegistry({ storage, ...quota });
     const app = new Hono();
     app.route('/api/v1/registry', open.managementRoutes());
     app.route('/', open.app);
@@ -55,7 +58,7 @@ export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 
   const realm = (request: Request) => `${config.publicUrl ?? new URL(request.url).origin}/auth/token`;
   const deniedHint =
     'either the repository does not exist or you may not access it; image paths are <group>/<project> followed by at most three more levels, and pushing needs the developer role (or a write_registry token)';
-  const registry = createRegistry({ storage, hooks: { onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) } });
+  const registry = createRegistry({ storage, ...quota, hooks: { onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) } });
 
   const app = new Hono();
   // A key rotation made by `wharf keys rotate` in another process shows up within seconds.
