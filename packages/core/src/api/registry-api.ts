@@ -5,6 +5,7 @@
  * @module
  */
 import { BlobStore, type BlobInfo } from '../blobs/blob-store.js';
+import { GcSignal } from '../gc/gc-signal.js';
 import { RepositoryLinks } from '../blobs/repository-links.js';
 import { Uploads, type ChunkRange } from '../blobs/uploads.js';
 import type { UploadState } from '../blobs/upload-state.js';
@@ -41,6 +42,8 @@ export class RegistryApi {
   readonly uploads: Uploads;
   readonly manifests: ManifestStore;
   readonly referrersIndex: Referrers;
+  /** Whether a garbage collection may be running; reusing writes touch what they reuse then. */
+  readonly gc: GcSignal;
   readonly hooks: RegistryHooks;
   readonly deletesEnabled: boolean;
   /** Tags or manifests of a repository changed (in this process). */
@@ -52,13 +55,14 @@ export class RegistryApi {
     const driver = options.storage;
     this.hooks = options.hooks ?? {};
     this.deletesEnabled = options.deletes ?? true;
-    this.blobs = new BlobStore(driver);
+    this.gc = new GcSignal(driver);
+    this.blobs = new BlobStore(driver, this.gc);
     this.links = new RepositoryLinks(driver);
     const quota = options.quota ? new NamespaceQuota(driver, this.blobs, options.quota) : undefined;
     this.quota = quota;
     this.uploads = new Uploads(driver, this.blobs, this.links, quota ? (name, digest, size) => quota.admit(name, digest, size) : undefined);
     this.referrersIndex = new Referrers(driver);
-    this.manifests = new ManifestStore(driver, this.links, this.referrersIndex, options.now);
+    this.manifests = new ManifestStore(driver, this.links, this.referrersIndex, options.now, this.gc);
   }
 
   // ---- blobs ----
@@ -99,7 +103,7 @@ export class RegistryApi {
     const info = await this.blobs.stat(digest);
     if (!info) return null;
     if (!(await this.links.has(name, digest))) await this.quota?.admit(name, digest, info.size);
-    await this.links.link(name, digest);
+    if (!(await this.blobs.reuse(digest, () => this.links.link(name, digest)))) return null;
     await emit(this.hooks, 'onMount', { repository: name, from, digest: digest.value, size: info.size, principal: ctx.principal, timestamp: new Date() });
     return info;
   }

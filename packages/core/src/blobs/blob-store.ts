@@ -5,6 +5,8 @@
  * @module
  */
 import { parseDigest, type Digest } from '../digest.js';
+import { RegistryError } from '../errors/registry-error.js';
+import { NO_GC, touchExisting, type GcSignal } from '../gc/gc-signal.js';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { pathFor } from '../storage/paths.js';
 import { limitStream } from '../streams.js';
@@ -15,7 +17,11 @@ export interface BlobInfo {
 }
 
 export class BlobStore {
-  constructor(private readonly driver: StorageDriver) {}
+  /** @param gc tells whether a garbage collection may be running (see gc/protocol.ts). */
+  constructor(
+    private readonly driver: StorageDriver,
+    private readonly gc?: GcSignal,
+  ) {}
 
   /** Size of a stored blob, or `null` when absent. */
   async stat(digest: Digest): Promise<BlobInfo | null> {
@@ -47,15 +53,45 @@ export class BlobStore {
   }
 
   /**
-   * Move a committed, verified upload into the store. When the blob already exists the upload's
-   * copy is deleted instead, which avoids rewriting identical bytes.
+   * Move a committed, verified upload into the store, then `publish` it (link it into the
+   * repository). When the blob already exists the upload's copy is deleted instead, which
+   * avoids rewriting identical bytes. While a garbage collection may run, the existing blob is
+   * touched (or, when the collection just took it, replaced by this copy), and a copy moved in
+   * is touched first, since its `modTime` is its last write (see gc/protocol.ts).
+   * @throws RegistryError BLOB_UPLOAD_INVALID when a collection that started during a slow
+   *   publish took the blob and this copy is gone (the client uploads again).
    */
-  async adopt(committedPath: string, digest: Digest): Promise<void> {
-    if (await this.stat(digest)) {
-      await this.driver.delete(committedPath).catch(ignoreNotFound);
+  async adopt(committedPath: string, digest: Digest, publish: () => Promise<void> = async () => {}): Promise<void> {
+    const target = pathFor({ kind: 'blob', digest });
+    const gc = this.gc ? await this.gc.observe() : NO_GC;
+    const reused = gc.active ? await touchExisting(this.driver, target) : (await this.stat(digest)) !== null;
+    if (!reused) {
+      if (gc.active) await this.driver.touch(committedPath);
+      await this.driver.move(committedPath, target);
+    }
+    await publish();
+    if (this.gc?.outlived(gc) && !(await touchExisting(this.driver, target))) {
+      if (!reused) {
+        throw new RegistryError('BLOB_UPLOAD_INVALID', `blob ${digest.value} was garbage collected while it was being stored: upload it again`);
+      }
+      await this.driver.touch(committedPath);
+      await this.driver.move(committedPath, target);
       return;
     }
-    await this.driver.move(committedPath, pathFor({ kind: 'blob', digest }));
+    if (reused) await this.driver.delete(committedPath).catch(ignoreNotFound);
+  }
+
+  /**
+   * Publish a blob the caller found stored somewhere new (a mount's link), keeping it safe from
+   * a running garbage collection: touched before `publish`, and again after a slow one.
+   * @returns false when the blob is gone (the caller falls back to an upload).
+   */
+  async reuse(digest: Digest, publish: () => Promise<void>): Promise<boolean> {
+    const target = pathFor({ kind: 'blob', digest });
+    const gc = this.gc ? await this.gc.observe() : NO_GC;
+    if (gc.active && !(await touchExisting(this.driver, target))) return false;
+    await publish();
+    return !this.gc?.outlived(gc) || touchExisting(this.driver, target);
   }
 
   /** Remove a blob from the store (garbage collection only). */

@@ -8,6 +8,8 @@
 import { digestOf, parseDigest, tryParseDigest, type Digest } from '../digest.js';
 import { RegistryError } from '../errors/registry-error.js';
 import { ignoreNotFound } from '../blobs/blob-store.js';
+import { NO_GC, touchExisting, type GcSignal } from '../gc/gc-signal.js';
+import { touchReferences } from '../gc/touch-references.js';
 import type { RepositoryLinks } from '../blobs/repository-links.js';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { baseName, pathFor } from '../storage/paths.js';
@@ -34,14 +36,18 @@ export interface PutManifestResult extends ManifestLink {
 export class ManifestStore {
   readonly #cache = new ManifestCache();
   readonly #now: () => Date;
+  readonly #gc: GcSignal | undefined;
 
+  /** @param gc tells whether a garbage collection may be running (see gc/protocol.ts). */
   constructor(
     private readonly driver: StorageDriver,
     private readonly links: RepositoryLinks,
     private readonly referrers: Referrers,
     now: () => Date = () => new Date(),
+    gc?: GcSignal,
   ) {
     this.#now = now;
+    this.#gc = gc;
   }
 
   /**
@@ -75,7 +81,9 @@ export class ManifestStore {
         throw new RegistryError('TAG_INVALID', `the schema 1 manifest names tag ${JSON.stringify(parsed.embedded.tag)}, but it was pushed as ${JSON.stringify(urlTag)}`);
       }
     }
-    await this.#checkReferences(name, parsed);
+    // While a garbage collection may run, what the manifest reuses is touched (gc/protocol.ts).
+    const gc = this.#gc ? await this.#gc.observe() : NO_GC;
+    await this.#checkReferences(name, parsed, gc.active);
 
     const link: ManifestLink = {
       digest: digest.value,
@@ -85,15 +93,20 @@ export class ManifestStore {
     };
     const now = this.#now().toISOString();
     // The revision is durable before any tag can point at it; an identical re-push skips it.
-    if (!(await this.has(name, digest))) {
-      await this.driver.putContent(pathFor({ kind: 'revision', name, digest }), encodeRevision({ ...link, pushedAt: now }, body));
-    }
+    const revisionPath = pathFor({ kind: 'revision', name, digest });
+    const writeRevision = () => this.driver.putContent(revisionPath, encodeRevision({ ...link, pushedAt: now }, body));
+    if (!(gc.active ? await touchExisting(this.driver, revisionPath) : await this.has(name, digest))) await writeRevision();
     this.#cache.set(digest.value, body);
     const writes: Promise<void>[] = tags.map((tag) => this.#writeTag(name, tag, link, now));
     if (parsed.subject) {
       writes.push(this.referrers.add(name, parseDigest(parsed.subject.digest), digest, referrerDescriptor(link, parsed)));
     }
     await Promise.all(writes);
+    if (this.#gc?.outlived(gc)) {
+      // Slow: a collection may have marked meanwhile without seeing this manifest.
+      if (!(await touchExisting(this.driver, revisionPath))) await writeRevision();
+      await this.#checkReferences(name, parsed, true);
+    }
     return { ...link, tags: [...tags], parsed };
   }
 
@@ -209,11 +222,12 @@ export class ManifestStore {
     return exists(this.driver, pathFor({ kind: 'repository', name }));
   }
 
-  async #checkReferences(name: string, parsed: ParsedManifest): Promise<void> {
+  /** @param touch touch what is referenced (and fail on what a collection took) instead of checking it. */
+  async #checkReferences(name: string, parsed: ParsedManifest, touch: boolean): Promise<void> {
     const blobs = [...new Set(parsed.blobs)];
     const manifests = [...new Set(parsed.manifests)];
-    const missing: string[] = [];
-    await Promise.all([
+    const missing: string[] = touch ? await touchReferences(this.driver, name, parsed) : [];
+    await Promise.all(touch ? [] : [
       ...blobs.map(async (d) => {
         const digest = parseDigest(d);
         if (!(await this.links.has(name, digest)) && !(await this.has(name, digest))) missing.push(d);

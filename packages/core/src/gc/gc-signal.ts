@@ -1,0 +1,110 @@
+/**
+ * The registry side of online garbage collection: whether a collection may be running, as
+ * every serving process sees it, and the one operation it asks of them (touch what you reuse).
+ * See `protocol.ts` for why this is enough.
+ * @module
+ */
+import { PathNotFoundError, type DriverCallOptions, type StorageDriver } from '../storage/driver.js';
+import { pathFor } from '../storage/paths.js';
+import { MARKER_CACHE_MS, WRITE_BUDGET_MS } from './protocol.js';
+
+/** What a process knows about running collections at one moment. */
+export interface GcObservation {
+  /** A collection may be running: a write that reuses stored content must touch it first. */
+  readonly active: boolean;
+  /** When the storage read behind this answer began (the signal's clock, milliseconds). */
+  readonly at: number;
+}
+
+export interface GcSignalOptions {
+  /** How long one read of the markers is reused (default 1 s; must stay below `budgetMs`). */
+  readonly cacheMs?: number;
+  /** How long after its observation a write may finish and still rely on it (default 2 s). */
+  readonly budgetMs?: number;
+  /** A monotonic clock in milliseconds (default `performance.now`). */
+  readonly clock?: () => number;
+}
+
+/**
+ * Watches `_gc/running/` for collections. One per registry (per process); cheap: at most one
+ * `stat` per `cacheMs`, shared by every request of the process.
+ *
+ * @example
+ * const observation = await signal.observe();
+ * if (observation.active) await touchExisting(driver, path); // else: nothing extra
+ * // … write …
+ * if (signal.outlived(observation)) await touchExisting(driver, path); // a slow write
+ */
+export class GcSignal {
+  readonly #cacheMs: number;
+  readonly #budgetMs: number;
+  readonly #clock: () => number;
+  #cached: GcObservation | undefined;
+  #reading: Promise<GcObservation> | undefined;
+
+  constructor(
+    private readonly driver: StorageDriver,
+    options: GcSignalOptions = {},
+  ) {
+    this.#cacheMs = options.cacheMs ?? MARKER_CACHE_MS;
+    this.#budgetMs = options.budgetMs ?? WRITE_BUDGET_MS;
+    this.#clock = options.clock ?? (() => performance.now());
+  }
+
+  /** Whether a collection may be running; from a read at most `cacheMs` old. */
+  observe(): Promise<GcObservation> {
+    const cached = this.#cached;
+    if (cached && this.#clock() - cached.at < this.#cacheMs) return Promise.resolve(cached);
+    this.#reading ??= this.#read().finally(() => {
+      this.#reading = undefined;
+    });
+    return this.#reading;
+  }
+
+  /**
+   * True when a write that began with `observation` has taken longer than the budget, so a
+   * collection may have started marking without seeing it: the write must now touch what it
+   * reused (and fail if that is gone).
+   */
+  outlived(observation: GcObservation): boolean {
+    return this.#clock() - observation.at > this.#budgetMs;
+  }
+
+  /** Forget the cached answer (tests; a process that just started or ended a collection). */
+  reset(): void {
+    this.#cached = undefined;
+  }
+
+  async #read(): Promise<GcObservation> {
+    // The time the read *began*: a marker written after it may be missed, so the write budget
+    // is counted from here (see protocol.ts, "settle").
+    const at = this.#clock();
+    let active = true;
+    try {
+      await this.driver.stat(pathFor({ kind: 'gcRunningDir' }));
+    } catch (error) {
+      // Anything but a clear "absent" keeps the safe answer: touching costs little.
+      if (error instanceof PathNotFoundError) active = false;
+    }
+    const observation = { active, at };
+    this.#cached = observation;
+    return observation;
+  }
+}
+
+/**
+ * Touch a stored file.
+ * @returns false when it is not there (a collection may just have taken it away).
+ */
+export async function touchExisting(driver: StorageDriver, path: string, options?: DriverCallOptions): Promise<boolean> {
+  try {
+    await driver.touch(path, options);
+    return true;
+  } catch (error) {
+    if (error instanceof PathNotFoundError) return false;
+    throw error;
+  }
+}
+
+/** The answer used where no signal is wired (a store used outside a registry). */
+export const NO_GC: GcObservation = { active: false, at: Number.POSITIVE_INFINITY };

@@ -1,0 +1,84 @@
+/**
+ * Online garbage collection: the protocol between a collector and the registries that keep
+ * serving pushes and pulls on the same storage, possibly from several processes.
+ *
+ * ## The danger
+ *
+ * A collector marks what is reachable (tags → manifests → blobs) and sweeps the rest. A push
+ * that *reuses* stored content can slip between the two: a client sees a blob exists (HEAD
+ * 200), skips its upload, and puts a manifest referencing it after the collector read that
+ * repository's tags; the blob looked unreferenced and old, and is swept under the new manifest.
+ * New bytes are no danger (their files are fresh, and fresh files are never swept); reused
+ * ones are. The paths that reuse content are: an upload of a blob that already exists
+ * (`BlobStore.adopt`), a cross-repository mount, and a manifest PUT (the blobs, links and child
+ * manifests it references; the revision of a manifest pushed again).
+ *
+ * ## The protocol
+ *
+ * 1. *Marker.* A collector writes `_gc/running/<run>` (paths.ts) and takes the marker's
+ *    `modTime` as its start time (the storage's clock, the one `modTime`s are compared with).
+ *    Each run owns its marker, so a run that lost its lock can never remove another's.
+ * 2. *Settle.* It waits {@link DEFAULT_SETTLE_MS} before marking. Every process reads the
+ *    markers at most {@link MARKER_CACHE_MS} apart (`GcSignal`), and while one is present,
+ *    every reusing write *touches* what it reuses first (`StorageDriver.touch`): its `modTime`
+ *    becomes now, so the sweep sees it as fresh. A write that began before the marker existed
+ *    is safe if it finished before marking began, which the settle time guarantees for writes
+ *    shorter than {@link WRITE_BUDGET_MS} (counted from the start of the marker read they
+ *    relied on). A write that took longer touches what it reused *after* writing, and fails if
+ *    it is gone (manifest PUT: MANIFEST_BLOB_UNKNOWN; upload: its own verified copy is moved
+ *    in; mount: the client uploads instead). So `settle ≥ budget > cache` must hold.
+ * 3. *Mark.* From every tag, and from every manifest unless untagged ones are to be deleted
+ *    (even then, from manifests whose revision is younger than the grace period: a multi-arch
+ *    push stores its children by digest before the index), following index children and
+ *    referrers (a manifest whose subject is kept is kept). A blob is marked when a kept
+ *    manifest references it, or when a repository's link to it is younger than the grace
+ *    period (an upload outside a collection does not touch an existing blob, but it rewrites
+ *    the link; this is what "uploaded within the grace period" means for a blob that existed).
+ * 4. *Sweep.* Whatever is unmarked and whose `modTime` is older than `start − grace` goes:
+ *    moved into `_gc/trash/<run>/…` (atomic, keeps the `modTime`), then, after a short delay,
+ *    stat-ed again. A touch that raced in before the move shows as a changed `modTime`: the
+ *    file is moved back. A touch after the move finds nothing and its write fails as above (the
+ *    client retries and uploads again). Otherwise the trashed file is deleted. Revisions,
+ *    layer links and blobs go this way; referrer entries follow their revision (and are put
+ *    back if the revision reappears); upload sessions started over
+ *    {@link UPLOAD_MAX_AGE_MS} ago are purged.
+ * 5. *Crash.* A crashed run leaves its lock (it expires: {@link LOCK_TTL_MS}), its marker
+ *    (registries keep touching, which costs little, until the next run removes it) and at most
+ *    its trash. The next run first empties old trash: a trashed file whose `modTime` is not
+ *    older than that run's start was touched in the race above and goes back, the rest is
+ *    deleted.
+ * 6. *One at a time.* A lock file with a renewed expiry; a stale lock is taken over. Storage
+ *    has no compare-and-swap, so the lock is confirmed by reading it back after the settle
+ *    time and before every destructive batch; a run that finds it lost stops.
+ * 7. *Movers.* An operation that moves a repository's files (rename) would let the mark miss
+ *    them (read at the new name before they arrive, at the old one after they left). Such an
+ *    operation registers in `_gc/movers/` and refuses to start while a collection runs; a
+ *    collection waits for registered movers before it marks (`movers.ts`).
+ *
+ * ## Where the guarantee ends
+ *
+ * - Clocks: `modTime`s and the start time come from the storage, touches from the process
+ *   that touches (`utimes`): on storage shared by several machines, keep their clocks in sync
+ *   and the grace period well above their skew.
+ * - A touch is not durable across a power loss; a collector that survives a power loss of the
+ *   process that touched (another machine) may see the old time.
+ * - S3 (no driver yet): `touch` can be a self-copy with `MetadataDirective: REPLACE`, but `move`
+ *   is copy + delete there, not atomic, and the copy gets a new time: the trash recheck needs a
+ *   conditional delete instead (compare the source's ETag and LastModified just before it).
+ * @module
+ */
+
+/** How long a process reuses one read of the markers. */
+export const MARKER_CACHE_MS = 1_000;
+/** How long a reusing write may take and still rely on its observation (see step 2). */
+export const WRITE_BUDGET_MS = 2_000;
+/** How long a collector waits after writing its marker before it marks (≥ the budget). */
+export const DEFAULT_SETTLE_MS = 3_000;
+/** How long new content is safe from collection even when unreferenced. */
+export const DEFAULT_GRACE_MS = 60 * 60 * 1_000;
+/** Upload sessions started longer ago than this are purged. */
+export const UPLOAD_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1_000;
+/** A lock not renewed for this long is stale and may be taken over. */
+export const LOCK_TTL_MS = 60_000;
+/** How long trashed files wait before their recheck (lets in-flight touches land). */
+export const DEFAULT_RECHECK_DELAY_MS = 500;
