@@ -64,7 +64,9 @@ export type PullEvent = PushEvent;
 export type DeleteEvent =
   | ({ readonly kind: 'manifest' } & RegistryEventBase & { readonly digest: string })
   | ({ readonly kind: 'tag' } & RegistryEventBase & { readonly tag: string })
-  | ({ readonly kind: 'blob' } & RegistryEventBase & { readonly digest: string });
+  | ({ readonly kind: 'blob' } & RegistryEventBase & { readonly digest: string })
+  /** A whole repository, once its tags and manifests are gone (each reported on its own before). */
+  | ({ readonly kind: 'repository' } & RegistryEventBase);
 export interface MountEvent extends BlobEvent {
   readonly from: string | null;
 }
@@ -75,12 +77,55 @@ export interface RenameEvent extends RegistryEventBase {
   readonly files: number;
 }
 
+/** What a run deleted (a dry run: would delete); a count the run does not deal in is absent. */
+export interface RunDeletions {
+  readonly tags?: number;
+  readonly manifests?: number;
+  readonly blobs?: number;
+  /** Bytes freed in the blob store. */
+  readonly bytes?: number;
+}
+
+/**
+ * What one run of garbage collection or of a cleanup policy did. Runs that did nothing because
+ * another process held the lock, or that were not due, are not reported.
+ */
+export interface RunEvent {
+  /** The run's id, as in the run's own records. */
+  readonly runId: string;
+  /** When the run began; `timestamp` is when it ended. */
+  readonly startedAt: Date;
+  readonly timestamp: Date;
+  /** A dry run deletes nothing: `deleted` says what it would have deleted. */
+  readonly dryRun: boolean;
+  /** `unfinished`: stopped by its time budget, a later run continues; `failed`: stopped by an error. */
+  readonly status: 'finished' | 'unfinished' | 'failed';
+  readonly deleted: RunDeletions;
+  /** Deletions that failed (the run went on). */
+  readonly failed: number;
+  /** Error messages, the first few: failed deletions, and what stopped a failed run. */
+  readonly errors: readonly string[];
+  /** Who started the run; absent for scheduled runs. */
+  readonly principal?: unknown;
+}
+
+/** A cleanup policy ran over a project's repositories. */
+export interface CleanupRunEvent extends RunEvent {
+  /** The project (repository path prefix, e.g. `team/app`) whose policy ran. */
+  readonly project: string;
+}
+
+/** A garbage collection ran over the whole store. */
+export type GcRunEvent = RunEvent;
+
 /**
  * Hooks. Every hook may be async.
  *
- * Event hooks (`onPush`, `onPull`, `onDelete`, `onMount`) run after the response's work is
- * durably done and before the response is sent; what they return is ignored and what they
- * throw is reported to `onError` and otherwise ignored, so a broken listener never fails a push.
+ * Event hooks (`onPush`, `onPull`, `onDelete`, `onMount`, `onRename`) run after the response's
+ * work is durably done and before the response is sent; the run hooks (`onCleanupRun`,
+ * `onGcRun`) after a run ends. What they return is ignored and what they throw is reported to
+ * `onError` and otherwise ignored, so a broken listener never fails a push. Several listeners:
+ * `combineHooks`. Events as Distribution-style webhooks: `createWebhookSink`.
  */
 export interface RegistryHooks {
   /**
@@ -95,12 +140,19 @@ export interface RegistryHooks {
   onPush?(event: PushEvent): unknown;
   /** A manifest or blob body was served (GET, not HEAD). */
   onPull?(event: PullEvent): unknown;
-  /** A manifest, tag or blob was deleted. */
+  /**
+   * A manifest, tag or blob was deleted; or a whole repository (`kind: 'repository'`), after
+   * one event for each of its tags and manifests.
+   */
   onDelete?(event: DeleteEvent): unknown;
   /** A blob was mounted from another repository (or found in the store when `from` is absent). */
   onMount?(event: MountEvent): unknown;
   /** A repository was renamed (moved) with its images. */
   onRename?(event: RenameEvent): unknown;
+  /** A cleanup policy run ended (dry runs included). */
+  onCleanupRun?(event: CleanupRunEvent): unknown;
+  /** A garbage collection ended (dry runs included). */
+  onGcRun?(event: GcRunEvent): unknown;
   /** An event hook threw, or the server hit an unexpected error it turned into a 500. */
   onError?(error: unknown, context: { readonly hook?: string; readonly request?: Request }): unknown;
 }

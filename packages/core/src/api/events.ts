@@ -1,9 +1,16 @@
 /** Calls event hooks so that a failing listener never fails the request. @module */
 import type { RegistryHooks } from '../hooks.js';
 
-type EventHook = 'onPush' | 'onPull' | 'onDelete' | 'onMount' | 'onRename';
-type EventOf<K extends EventHook> = Parameters<NonNullable<RegistryHooks[K]>>[0];
+/** Every event hook of {@link RegistryHooks} (all hooks but `onAuthorize` and `onError`). */
+export const EVENT_HOOKS = ['onPush', 'onPull', 'onDelete', 'onMount', 'onRename', 'onCleanupRun', 'onGcRun'] as const;
+export type EventHook = (typeof EVENT_HOOKS)[number];
+/** The event an event hook receives. */
+export type EventOf<K extends EventHook> = Parameters<NonNullable<RegistryHooks[K]>>[0];
 
+/**
+ * Call one event hook; what it throws goes to `onError` (and what that throws is dropped).
+ * GC and cleanup call it too: `emit(hooks, 'onGcRun', event)`.
+ */
 export async function emit<K extends EventHook>(hooks: RegistryHooks, hook: K, event: EventOf<K>): Promise<void> {
   const listener = hooks[hook] as ((e: EventOf<K>) => unknown) | undefined;
   if (!listener) return;

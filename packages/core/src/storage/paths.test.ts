@@ -35,6 +35,13 @@ const table: Array<[PathSpec, string]> = [
   [{ kind: 'gcTrashDir' }, '/wharf/v1/_gc/trash'],
   [{ kind: 'gcTrashRun', run: 'r1' }, '/wharf/v1/_gc/trash/r1'],
   [{ kind: 'gcTrash', run: 'r1', path: `/wharf/v1/blobs/sha256/ab/${digest.hex}` }, `/wharf/v1/_gc/trash/r1/blobs/sha256/ab/${digest.hex}`],
+  [{ kind: 'eventsRoot' }, '/wharf/v1/_events'],
+  [{ kind: 'eventQueueDir', endpoint: 'webhook' }, '/wharf/v1/_events/webhook/queue'],
+  [{ kind: 'eventQueued', endpoint: 'webhook', file: '01HZY0000000000000000000AB.0.0' }, '/wharf/v1/_events/webhook/queue/01HZY0000000000000000000AB.0.0'],
+  [{ kind: 'eventSendingDir', endpoint: 'webhook' }, '/wharf/v1/_events/webhook/sending'],
+  [{ kind: 'eventSending', endpoint: 'webhook', file: '01HZY0000000000000000000AB.0.P1.17' }, '/wharf/v1/_events/webhook/sending/01HZY0000000000000000000AB.0.P1.17'],
+  [{ kind: 'eventDeadDir', endpoint: 'webhook' }, '/wharf/v1/_events/webhook/dead'],
+  [{ kind: 'eventDead', endpoint: 'webhook', file: '01HZY0000000000000000000AB' }, '/wharf/v1/_events/webhook/dead/01HZY0000000000000000000AB'],
 ];
 
 describe('storage layout', () => {

@@ -37,6 +37,12 @@
  *     │                                            waits for them before it marks
  *     └── trash/<run>/<path below /wharf/v1>       what a collection is deleting: moved here,
  *                                                  checked once more, then deleted or put back
+ * /wharf/v1/_events/<endpoint>/                    a webhook sink's durable queue (see
+ *     │                                            events/webhook-sink.ts); file names carry
+ *     │                                            the state, so every step is one move
+ *     ├── queue/<id>.<attempts>.<notBefore>        events waiting, in id (ULID) order
+ *     ├── sending/<id>.<attempts>.<owner>.<at>     claimed by a process while it posts them
+ *     └── dead/<id>                                given up on after the last attempt
  * ```
  *
  * Links and tags are files, not directories of files, and the directories that change on every
@@ -55,6 +61,7 @@ export const REPOSITORIES_ROOT = `${LAYOUT_ROOT}/repositories`;
 export const BLOBS_ROOT = `${LAYOUT_ROOT}/blobs`;
 export const CLEANUP_ROOT = `${LAYOUT_ROOT}/_lifecycle/cleanup`;
 export const GC_ROOT = `${LAYOUT_ROOT}/_gc`;
+export const EVENTS_ROOT = `${LAYOUT_ROOT}/_events`;
 
 interface DigestRef {
   readonly algorithm: DigestAlgorithm;
@@ -90,7 +97,14 @@ export type PathSpec =
   | { readonly kind: 'gcTrashDir' }
   | { readonly kind: 'gcTrashRun'; readonly run: string }
   /** `path` is a layout path (below {@link LAYOUT_ROOT}) that a collection is deleting. */
-  | { readonly kind: 'gcTrash'; readonly run: string; readonly path: string };
+  | { readonly kind: 'gcTrash'; readonly run: string; readonly path: string }
+  | { readonly kind: 'eventsRoot' }
+  | { readonly kind: 'eventQueueDir'; readonly endpoint: string }
+  | { readonly kind: 'eventQueued'; readonly endpoint: string; readonly file: string }
+  | { readonly kind: 'eventSendingDir'; readonly endpoint: string }
+  | { readonly kind: 'eventSending'; readonly endpoint: string; readonly file: string }
+  | { readonly kind: 'eventDeadDir'; readonly endpoint: string }
+  | { readonly kind: 'eventDead'; readonly endpoint: string; readonly file: string };
 
 /** The storage path for a spec. Names, tags and ids must already be validated. */
 export function pathFor(spec: PathSpec): string {
@@ -150,6 +164,20 @@ export function pathFor(spec: PathSpec): string {
     case 'gcTrash':
       if (!spec.path.startsWith(`${LAYOUT_ROOT}/`)) throw new Error(`not a layout path: ${spec.path}`);
       return `${GC_ROOT}/trash/${spec.run}${spec.path.slice(LAYOUT_ROOT.length)}`;
+    case 'eventsRoot':
+      return EVENTS_ROOT;
+    case 'eventQueueDir':
+      return `${EVENTS_ROOT}/${spec.endpoint}/queue`;
+    case 'eventQueued':
+      return `${EVENTS_ROOT}/${spec.endpoint}/queue/${spec.file}`;
+    case 'eventSendingDir':
+      return `${EVENTS_ROOT}/${spec.endpoint}/sending`;
+    case 'eventSending':
+      return `${EVENTS_ROOT}/${spec.endpoint}/sending/${spec.file}`;
+    case 'eventDeadDir':
+      return `${EVENTS_ROOT}/${spec.endpoint}/dead`;
+    case 'eventDead':
+      return `${EVENTS_ROOT}/${spec.endpoint}/dead/${spec.file}`;
     default: {
       const never: never = spec;
       throw new Error(`unknown path spec ${JSON.stringify(never)}`);
