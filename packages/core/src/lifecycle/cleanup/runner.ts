@@ -17,6 +17,7 @@
  * @module
  */
 import { ulid } from 'ulid';
+import { isRegistryError } from '../../errors/registry-error.js';
 import { cadenceMs } from './durations.js';
 import { CleanupPolicyError } from './errors.js';
 import { acquireLease } from './lease.js';
@@ -90,7 +91,8 @@ export interface CleanupRunResult {
   readonly project: string;
   readonly dryRun: boolean;
   /**
-   * `locked`: another process holds the policy's lease; `skipped`: not due (with `ifDue`).
+   * `locked`: another process holds the policy's lease; `skipped`: not due (with `ifDue`), or
+   * the policy was deleted meanwhile.
    * Neither did anything nor is recorded.
    */
   readonly status: 'finished' | 'unfinished' | 'failed' | 'locked' | 'skipped';
@@ -168,7 +170,8 @@ export class CleanupRunner {
     let done: CleanupRunResult;
     try {
       // read again under the lease: another process may have run or edited it meanwhile
-      const current = (await this.options.store.get(project)) ?? policy;
+      const current = await this.options.store.get(project);
+      if (!current) return idle('skipped', null); // deleted meanwhile
       const state = await this.options.store.state(project);
       const schedule = scheduleOf(current, state);
       if (options.ifDue && (!current.enabled || (!schedule.cursor && schedule.nextRunAt.getTime() > startedAt.getTime()))) {
@@ -230,7 +233,8 @@ export class CleanupRunner {
       try {
         tags = await this.options.target.listTags(repository);
       } catch (error) {
-        failed.push({ repository, tag: null, error: describe(error) });
+        // a repository deleted since the listing is simply done
+        if (!(isRegistryError(error) && error.code === 'NAME_UNKNOWN')) failed.push({ repository, tag: null, error: describe(error) });
         continue;
       } finally {
         work++;

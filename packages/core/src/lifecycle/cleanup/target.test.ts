@@ -128,6 +128,17 @@ describe('cleanup over a registry', () => {
     expect(await tags('team/app')).toEqual(['a', 'b']);
   });
 
+  it('should refuse to bulk-delete in an unknown repository, and a run should skip a repository deleted meanwhile', async () => {
+    const { cleanup, pushAged } = setup();
+    await expect(cleanup.bulkDelete('team/none', { name_regex_delete: '.*' })).rejects.toMatchObject({ code: 'NAME_UNKNOWN' });
+    await pushAged('team/app', 'a', 100);
+    await cleanup.policies.save('team/app', { keep_n: null });
+    const listRepositories = cleanup.target.listRepositories;
+    cleanup.target.listRepositories = async (project) => [...(await listRepositories(project)), 'team/app/vanished'];
+    const result = await cleanup.runner.run('team/app');
+    expect(result).toMatchObject({ status: 'finished', failed: [], deleted: [{ repository: 'team/app', tag: 'a' }] });
+  });
+
   it('should count a tag deleted by someone else meanwhile as neither deleted nor failed', async () => {
     const { cleanup, pushAged, registry } = setup();
     await pushAged('team/app', 'a', 100);

@@ -15,7 +15,10 @@ import type { CleanupTag } from './plan.js';
 export interface CleanupTarget {
   /** The repositories of a project (it and those below it), in lexical order. */
   listRepositories(project: string): Promise<string[]>;
-  /** A repository's tags; `digest` is `null` for a tag whose manifest is missing or unreadable. */
+  /**
+   * A repository's tags; `digest` is `null` for a tag whose manifest is missing or unreadable.
+   * @throws RegistryError NAME_UNKNOWN when the repository does not exist (the runner skips it).
+   */
   listTags(repository: string): Promise<CleanupTag[]>;
   /**
    * Delete a tag (the manifest stays).
