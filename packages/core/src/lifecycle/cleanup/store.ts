@@ -59,8 +59,8 @@ export interface CleanupState {
   readonly runs: readonly CleanupRunRecord[];
 }
 
-/** Entries kept per list in a run record; the counts stay exact. */
-export const MAX_RECORDED_TAGS = 1000;
+/** Entries kept per list in a run record (the counts stay exact), so the state file stays small. */
+export const MAX_RECORDED_TAGS = 100;
 
 const policyFileSchema = z.object({ version: z.literal(1), project: z.string(), savedAt: z.string(), policy: z.unknown() });
 
