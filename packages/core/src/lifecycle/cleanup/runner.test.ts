@@ -4,7 +4,7 @@ import { pathFor } from '../../storage/paths.js';
 import { DAY, FakeTarget, ManualClock } from '../../test-support/cleanup-fakes.js';
 import { acquireLease } from './lease.js';
 import { CleanupRunner, MAX_RUN_RECORDS, type CleanupEvent } from './runner.js';
-import { CleanupPolicyStore } from './store.js';
+import { CleanupPolicyStore, MAX_RECORDED_TAGS } from './store.js';
 
 async function setup(policy: Record<string, unknown> = {}, deleteCost = 0) {
   const clock = new ManualClock();
@@ -239,6 +239,16 @@ describe('cleanup runner', () => {
     const { runner, store } = await setup();
     for (let i = 0; i < MAX_RUN_RECORDS + 3; i++) await runner.run('team/app');
     expect((await store.state('team/app'))?.runs).toHaveLength(MAX_RUN_RECORDS);
+  });
+
+  it(`should record at most ${MAX_RECORDED_TAGS} tags per list, with exact counts`, async () => {
+    const { target, runner, store } = await setup();
+    target.add('team/app', Object.fromEntries(Array.from({ length: MAX_RECORDED_TAGS + 5 }, (_, i) => [`t${i}`, 10])));
+    const result = await runner.run('team/app');
+    expect(result.deleted).toHaveLength(MAX_RECORDED_TAGS + 5);
+    const [record] = (await store.state('team/app'))?.runs ?? [];
+    expect(record?.deleted).toHaveLength(MAX_RECORDED_TAGS);
+    expect(record?.deletedCount).toBe(MAX_RECORDED_TAGS + 5);
   });
 
   it('should record a run that cannot list the project as failed', async () => {
