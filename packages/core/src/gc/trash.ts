@@ -1,0 +1,134 @@
+/**
+ * Deleting with a second look. A file the sweep judged unreferenced and old is moved into
+ * `_gc/trash/<run>/…` (atomic; `move` keeps the modTime), and stat-ed there after a short
+ * delay: when its modTime changed, a push touched it between the judgement and the move (it
+ * reuses the file), and it goes back; otherwise it is deleted. A touch that comes after the
+ * move finds nothing and fails its push, which the client retries (gc/protocol.ts, step 4).
+ * The delay lets a touch that had already found the file before the move land.
+ *
+ * A crash leaves files in the trash. The next run handles them first ({@link recoverTrash}):
+ * what was touched after that run started goes back, the rest was garbage and is deleted.
+ * @module
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { baseName, LAYOUT_ROOT, pathFor } from '../storage/paths.js';
+import { add, type GcAmount } from './report.js';
+import { exists, listFilesBelow, listOrEmpty, mapLimit } from './walk.js';
+
+/** A file to delete, as the sweep judged it. */
+export interface TrashItem {
+  /** Its layout path. */
+  readonly path: string;
+  /** The modTime it was judged by (ms). */
+  readonly modTime: number;
+  readonly size: number;
+}
+
+export interface TrashOutcome<T extends TrashItem> {
+  readonly deleted: T[];
+  /** Touched by a push during the recheck window: put back. */
+  readonly restored: T[];
+  /** Gone before the move (deleted by someone else). */
+  readonly gone: T[];
+}
+
+export interface TrashOptions {
+  readonly recheckDelayMs: number;
+  readonly concurrency: number;
+  /** Called before each batch is moved: throws to stop (the lock was lost, the run aborted). */
+  readonly beforeBatch: () => Promise<void>;
+}
+
+/** Moves files of one run through its trash directory. */
+export class Trash {
+  constructor(
+    private readonly driver: StorageDriver,
+    readonly run: string,
+    private readonly options: TrashOptions,
+  ) {}
+
+  /** Where a layout path goes in this run's trash. */
+  pathOf(path: string): string {
+    return pathFor({ kind: 'gcTrash', run: this.run, path });
+  }
+
+  /** Trash `items`, wait, recheck, and delete or put back each one. */
+  async dispose<T extends TrashItem>(items: readonly T[]): Promise<TrashOutcome<T>> {
+    const outcome: TrashOutcome<T> = { deleted: [], restored: [], gone: [] };
+    if (items.length === 0) return outcome;
+    await this.options.beforeBatch();
+    const moved: T[] = [];
+    await mapLimit(items, this.options.concurrency, async (item) => {
+      if (await this.#move(item.path, this.pathOf(item.path))) moved.push(item);
+      else outcome.gone.push(item);
+    });
+    if (moved.length > 0 && this.options.recheckDelayMs > 0) await sleep(this.options.recheckDelayMs);
+    await mapLimit(moved, this.options.concurrency, async (item) => {
+      const trashed = this.pathOf(item.path);
+      const info = await this.driver.stat(trashed).catch(notFoundAsNull);
+      if (!info) {
+        outcome.gone.push(item);
+      } else if (info.modTime.getTime() !== item.modTime) {
+        await this.driver.move(trashed, item.path);
+        outcome.restored.push(item);
+      } else {
+        await this.driver.delete(trashed).catch(notFoundAsNull);
+        outcome.deleted.push(item);
+      }
+    });
+    return outcome;
+  }
+
+  async #move(from: string, to: string): Promise<boolean> {
+    try {
+      await this.driver.move(from, to);
+      return true;
+    } catch (error) {
+      if (error instanceof PathNotFoundError) return false;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Handle what crashed runs left in the trash: files touched after their run started go back
+ * (unless the original was stored again meanwhile), the rest is deleted.
+ * @param currentRun this run's id; its own trash is not touched.
+ * @param skewMs how far the run id's clock (the collector's) may be ahead of the storage's.
+ */
+export async function recoverTrash(
+  driver: StorageDriver,
+  currentRun: string,
+  options: { dryRun: boolean; skewMs?: number },
+): Promise<{ deleted: GcAmount; restored: number }> {
+  const deleted: GcAmount = { count: 0, bytes: 0 };
+  let restored = 0;
+  for (const runDir of await listOrEmpty(driver, pathFor({ kind: 'gcTrashDir' }))) {
+    const run = baseName(runDir);
+    if (run === currentRun) continue;
+    // Unparseable: put everything back, which is always safe.
+    const started = Number.parseInt(run.split('-')[0] ?? '', 10);
+    const since = Number.isFinite(started) ? started - (options.skewMs ?? 60_000) : Number.NEGATIVE_INFINITY;
+    for (const trashed of await listFilesBelow(driver, runDir)) {
+      const info = await driver.stat(trashed).catch(notFoundAsNull);
+      if (!info) continue;
+      const original = `${LAYOUT_ROOT}${trashed.slice(runDir.length)}`;
+      if (info.modTime.getTime() >= since) {
+        restored++;
+        if (options.dryRun) continue;
+        if (await exists(driver, original)) await driver.delete(trashed).catch(notFoundAsNull);
+        else await driver.move(trashed, original).catch(notFoundAsNull);
+      } else {
+        add(deleted, info.size);
+        if (!options.dryRun) await driver.delete(trashed).catch(notFoundAsNull);
+      }
+    }
+  }
+  return { deleted, restored };
+}
+
+function notFoundAsNull(error: unknown): null {
+  if (error instanceof PathNotFoundError) return null;
+  throw error;
+}
