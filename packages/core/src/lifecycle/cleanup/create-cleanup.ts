@@ -21,7 +21,8 @@ export interface Cleanup {
 }
 
 /**
- * Cleanup policies over a registry's storage and API; the clock defaults to the registry's.
+ * Cleanup policies over a registry's storage and API. The clock defaults to the registry's,
+ * and each run is reported to the registry's `onCleanupRun` hook (and to `onCleanup`).
  * @example
  * const registry = createRegistry({ storage });
  * const cleanup = createCleanup(registry.api, { onCleanup: (e) => log(e) });
@@ -36,7 +37,7 @@ export function createCleanup(api: RegistryApi, options: CleanupOptions = {}): C
     ...(principal !== undefined ? { principal } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
   });
-  const scheduler = new CleanupScheduler({ ...rest, ...(now ? { now } : {}), policies, target });
+  const scheduler = new CleanupScheduler({ hooks: api.hooks, ...rest, ...(now ? { now } : {}), policies, target });
   return {
     policies,
     target,

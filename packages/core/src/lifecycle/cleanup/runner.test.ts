@@ -216,23 +216,42 @@ describe('cleanup runner', () => {
 
   it('should describe the event', async () => {
     const { target, runner, events } = await setup();
-    target.add('team/app', { a: 100 });
-    const result = await runner.run('team/app');
+    target.add('team/app', { a: 100, b: 90 });
+    target.failDelete.add('team/app:b');
+    const result = await runner.run('team/app', { principal: { subject: 'alice' } });
     expect(events).toEqual([
       {
         kind: 'cleanup',
         project: 'team/app',
         runId: result.id,
+        startedAt: new Date(result.startedAt),
+        timestamp: new Date(result.finishedAt),
         dryRun: false,
         status: 'finished',
         resumed: false,
-        deleted: 1,
-        failed: 0,
-        startedAt: result.startedAt,
-        finishedAt: result.finishedAt,
-        nextRunAt: result.nextRunAt,
+        deleted: { tags: 1 },
+        failed: 1,
+        errors: ['team/app:b: cannot delete team/app:b'],
+        principal: { subject: 'alice' },
+        nextRunAt: new Date(result.nextRunAt ?? ''),
       },
     ]);
+  });
+
+  it('should count what a dry run would delete in its event, and report no locked or skipped run', async () => {
+    const { target, runner, events, storage, clock } = await setup();
+    target.add('team/app', { a: 100, b: 90 });
+    await runner.run('team/app', { dryRun: true });
+    expect(events.map((e) => [e.dryRun, e.deleted, e.nextRunAt, 'principal' in e])).toEqual([[true, { tags: 2 }, null, false]]);
+    await runner.run('team/app', { ifDue: true });
+    await acquireLease(storage, pathFor({ kind: 'cleanupLease', project: 'team/app' }), {
+      owner: 'other',
+      ttlMs: 60_000,
+      now: clock.now,
+      settleMs: 0,
+    });
+    await runner.run('team/app');
+    expect(events).toHaveLength(1);
   });
 
   it(`should keep the last ${MAX_RUN_RECORDS} run records`, async () => {

@@ -17,6 +17,8 @@
  * @module
  */
 import { ulid } from 'ulid';
+import { emit } from '../../api/events.js';
+import type { CleanupRunEvent, RegistryHooks } from '../../hooks.js';
 import { isRegistryError } from '../../errors/registry-error.js';
 import { cadenceMs } from './durations.js';
 import { CleanupPolicyError } from './errors.js';
@@ -32,19 +34,20 @@ export const DEFAULT_CLEANUP_BUDGET_MS = 5 * 60_000;
 /** Run records kept per policy. */
 export const MAX_RUN_RECORDS = 20;
 
-/** Emitted after every run (dry runs included). */
-export interface CleanupEvent {
+/** Error messages an event carries at most. */
+const EVENT_ERRORS = 10;
+
+/**
+ * Emitted after every run, dry runs included (not for `locked` or `skipped` ones): the
+ * registry's `onCleanupRun` event, plus where the schedule stands. In a dry run `deleted.tags`
+ * counts what would have been deleted.
+ */
+export interface CleanupEvent extends CleanupRunEvent {
   readonly kind: 'cleanup';
-  readonly project: string;
-  readonly runId: string;
-  readonly dryRun: boolean;
-  readonly status: CleanupRunResult['status'];
+  /** Whether it continued an unfinished run. */
   readonly resumed: boolean;
-  readonly deleted: number;
-  readonly failed: number;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly nextRunAt: string | null;
+  /** When the policy runs next; `null` for a dry run. */
+  readonly nextRunAt: Date | null;
 }
 
 export interface CleanupRunnerOptions {
@@ -62,6 +65,8 @@ export interface CleanupRunnerOptions {
   readonly onCleanup?: (event: CleanupEvent) => void | Promise<void>;
   /** Errors that do not fail a run (a throwing listener). */
   readonly onError?: (error: unknown) => void;
+  /** The registry's hooks: `onCleanupRun` gets each event too (what it throws goes to their `onError`). */
+  readonly hooks?: RegistryHooks;
 }
 
 export interface CleanupRunOptions {
@@ -69,6 +74,8 @@ export interface CleanupRunOptions {
   readonly dryRun?: boolean;
   /** This run's budget in ms (default: the runner's). */
   readonly budgetMs?: number;
+  /** Who asked for this run, passed on in the event; absent for scheduled runs. */
+  readonly principal?: unknown;
   /** Dry runs only: plan with these fields over the stored policy (or the defaults), unsaved. */
   readonly policy?: unknown;
   /**
@@ -142,7 +149,10 @@ export class CleanupRunner {
 
     if (dryRun) {
       const pass = await this.#pass(policy, null, startedAt, budgetMs, true);
-      return this.#emit(result({ id, project, dryRun, resumed: false, startedAt, finishedAt: this.#now(), nextRunAt: null, ...pass }));
+      return this.#emit(
+        result({ id, project, dryRun, resumed: false, startedAt, finishedAt: this.#now(), nextRunAt: null, ...pass }),
+        options.principal,
+      );
     }
 
     const lease = await acquireLease(this.options.store.storage, pathFor({ kind: 'cleanupLease', project }), {
@@ -202,7 +212,7 @@ export class CleanupRunner {
     } finally {
       await lease.release();
     }
-    return this.#emit(done);
+    return this.#emit(done, options.principal);
   }
 
   #draft(project: string, stored: StoredCleanupPolicy | null, input: unknown): StoredCleanupPolicy {
@@ -261,25 +271,34 @@ export class CleanupRunner {
     return { status: 'finished' as const, plans, deleted, failed, cursor: null };
   }
 
-  async #emit(result: CleanupRunResult): Promise<CleanupRunResult> {
+  async #emit(result: CleanupRunResult, principal: unknown): Promise<CleanupRunResult> {
+    if (result.status === 'locked' || result.status === 'skipped') return result;
+    const wouldDelete = result.plans.reduce((n, p) => n + p.delete.length, 0);
+    const errors = [
+      ...(result.error !== undefined ? [result.error] : []),
+      ...result.failed.map((f) => `${f.repository}${f.tag ? `:${f.tag}` : ''}: ${f.error}`),
+    ];
     const event: CleanupEvent = {
       kind: 'cleanup',
       project: result.project,
       runId: result.id,
+      startedAt: new Date(result.startedAt),
+      timestamp: new Date(result.finishedAt),
       dryRun: result.dryRun,
       status: result.status,
-      resumed: result.resumed,
-      deleted: result.deleted.length,
+      deleted: { tags: result.dryRun ? wouldDelete : result.deleted.length },
       failed: result.failed.length,
-      startedAt: result.startedAt,
-      finishedAt: result.finishedAt,
-      nextRunAt: result.nextRunAt,
+      errors: errors.slice(0, EVENT_ERRORS),
+      ...(principal !== undefined ? { principal } : {}),
+      resumed: result.resumed,
+      nextRunAt: result.nextRunAt === null ? null : new Date(result.nextRunAt),
     };
     try {
       await this.options.onCleanup?.(event);
     } catch (error) {
       this.options.onError?.(error);
     }
+    if (this.options.hooks) await emit(this.options.hooks, 'onCleanupRun', event);
     return result;
   }
 }

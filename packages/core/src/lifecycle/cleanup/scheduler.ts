@@ -10,6 +10,7 @@
  * progress finish and skips the rest of the tick.
  * @module
  */
+import type { RegistryHooks } from '../../hooks.js';
 import { CleanupRunner, type CleanupEvent, type CleanupRunResult } from './runner.js';
 import { scheduleOf, type CleanupPolicyStore } from './store.js';
 import type { CleanupTarget } from './target.js';
@@ -33,6 +34,8 @@ export interface CleanupSchedulerOptions {
   readonly onCleanup?: (event: CleanupEvent) => void | Promise<void>;
   /** A tick or run that failed; the scheduler carries on. */
   readonly onError?: (error: unknown) => void;
+  /** The registry's hooks: `onCleanupRun` gets each run's event. */
+  readonly hooks?: RegistryHooks;
 }
 
 /** A policy that is due, and why. */
@@ -69,6 +72,7 @@ export class CleanupScheduler {
       ...(options.leaseSettleMs !== undefined ? { leaseSettleMs: options.leaseSettleMs } : {}),
       ...(options.onCleanup ? { onCleanup: options.onCleanup } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
     });
   }
 

@@ -6,18 +6,19 @@ import { MemoryStorage } from '../../storage/memory-driver.js';
 import { pathFor } from '../../storage/paths.js';
 import { DAY, ManualClock } from '../../test-support/cleanup-fakes.js';
 import { pushImage } from '../../test-support/fixtures.js';
-import type { DeleteEvent } from '../../hooks.js';
+import type { CleanupRunEvent, DeleteEvent } from '../../hooks.js';
 import { createCleanup } from './create-cleanup.js';
 
 function setup(options: { deletes?: boolean } = {}) {
   const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
   const storage = new MemoryStorage();
   const deletes: DeleteEvent[] = [];
+  const runs: CleanupRunEvent[] = [];
   const registry = createRegistry({
     storage,
     now: clock.now,
     deletes: options.deletes ?? true,
-    hooks: { onDelete: (e) => void deletes.push(e) },
+    hooks: { onDelete: (e) => void deletes.push(e), onCleanupRun: (e) => void runs.push(e) },
   });
   const cleanup = createCleanup(registry.api, { leaseSettleMs: 0 });
   /** Push `tag` to `name` as it was `daysAgo` days before the clock's time. */
@@ -29,7 +30,7 @@ function setup(options: { deletes?: boolean } = {}) {
     return pushed;
   };
   const tags = async (name: string) => (await registry.api.listTags(name)).tags;
-  return { clock, storage, registry, cleanup, pushAged, tags, deletes };
+  return { clock, storage, registry, cleanup, pushAged, tags, deletes, runs };
 }
 
 describe('cleanup over a registry', () => {
@@ -47,7 +48,7 @@ describe('cleanup over a registry', () => {
   });
 
   it('should run a policy end to end: per repository, latest and preserved tags kept, neighbours untouched', async () => {
-    const { cleanup, pushAged, tags, clock, deletes } = setup();
+    const { cleanup, pushAged, tags, clock, deletes, runs } = setup();
     for (const [tag, age] of [
       ['latest', 100],
       ['v1.0', 90],
@@ -78,6 +79,10 @@ describe('cleanup over a registry', () => {
     expect(deletes[0]?.principal).toEqual({ subject: 'cleanup-policy' });
     const state = await cleanup.policies.state('team/app');
     expect(state?.runs[0]?.deletedCount).toBe(3);
+    expect(runs).toEqual([
+      expect.objectContaining({ project: 'team/app', runId: run?.id, status: 'finished', deleted: { tags: 3 }, failed: 0 }),
+    ]);
+    expect(runs[0]).not.toHaveProperty('principal'); // a scheduled run
   });
 
   it('should keep a tag whose manifest is gone', async () => {
