@@ -2,11 +2,13 @@
  * Deleting a whole repository, in the background: a repository can hold thousands of tags, and
  * an HTTP client should not wait for all of them. Each tag and manifest is deleted through the
  * registry API (so delete events fire and caches hear of it), then the repository's directory
- * goes with whatever is left (links, referrer entries, upload sessions). Blobs stay in the store
+ * goes with whatever is left (links, referrer entries, upload sessions), and one last `onDelete`
+ * with `kind: 'repository'` says the repository is gone. Blobs stay in the store
  * until garbage collection finds them unreferenced. Status lives in this process.
  * @module
  */
 import { ulid } from 'ulid';
+import { emit } from '../api/events.js';
 import type { CallContext, RegistryApi } from '../api/registry-api.js';
 import { parseDigest } from '../digest.js';
 import { PathNotFoundError } from '../storage/driver.js';
@@ -77,6 +79,7 @@ export class RepositoryDeletions {
       }
       await this.api.options.storage.delete(pathFor({ kind: 'repository', name })).catch(ignoreGone);
       this.onDeleted(name);
+      await emit(this.api.hooks, 'onDelete', { kind: 'repository', repository: name, principal: ctx.principal, timestamp: new Date() });
       update({ status: 'done', finishedAt: new Date().toISOString() });
     } catch (error) {
       update({ status: 'failed', finishedAt: new Date().toISOString(), error: error instanceof Error ? error.message : String(error) });
