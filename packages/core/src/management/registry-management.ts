@@ -15,6 +15,7 @@ import { RepositoryDeletions, type RepositoryDeletion } from './repository-delet
 import { RepositoryIndex, type RepositorySummary } from './repository-index.js';
 import { checkRename, isRepository, moveRepositoryFiles } from './repository-rename.js';
 import { emit } from '../api/events.js';
+import { createCleanup, type Cleanup } from '../lifecycle/cleanup/create-cleanup.js';
 import { readTagRecords, type TagRecord } from './tag-records.js';
 
 export const MAX_PAGE = 100;
@@ -67,6 +68,8 @@ export interface BulkDeleteResult {
 export class RegistryManagement {
   readonly index: RepositoryIndex;
   readonly sizes: ContentSizes;
+  /** Cleanup policies, runs and GitLab's bulk delete over this registry (the scheduler is not started). */
+  readonly cleanup: Cleanup;
   readonly #deletions: RepositoryDeletions;
   /** Renames in this process run one at a time: two renames to one name must not both pass the check. */
   readonly #renames = new SerialQueue();
@@ -74,6 +77,7 @@ export class RegistryManagement {
   constructor(readonly api: RegistryApi) {
     this.index = new RepositoryIndex(api);
     this.sizes = new ContentSizes(api);
+    this.cleanup = createCleanup(api);
     this.#deletions = new RepositoryDeletions(api, (name) => this.index.forget(name));
   }
 

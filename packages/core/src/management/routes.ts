@@ -15,6 +15,12 @@
  * | POST | `/repositories/:name/rename` | JSON `{ "to": "new/name" }`: move it with its images |
  * | GET | `/deletions/:id` | the job's status |
  * | GET | `/usage?prefix` | deduplicated bytes per repository and in total |
+ * | GET, PUT, DELETE | `/projects/:project/cleanup_policy` | a project's cleanup policy (PUT: partial update) |
+ * | POST | `/projects/:project/cleanup_policy/run?dry_run=true` | run it now, or dry-run it (a JSON body: an unsaved policy to try) |
+ * | GET | `/projects/:project/cleanup_policy/runs` | the last runs and when the next one is due |
+ *
+ * `DELETE /repositories/:name/tags` also takes GitLab's bulk-delete parameters instead of names:
+ * `{ "name_regex_delete": "v.+", "name_regex_keep": "…", "keep_n": 5, "older_than": "7d" }`.
  *
  * Every route asks the authorizer for the access it needs (pull to read, delete to delete);
  * listings keep only the repositories the caller may pull.
@@ -28,6 +34,7 @@ import type { AccessRequest } from '../hooks.js';
 import { covers } from '../router/access.js';
 import { readLimited } from '../streams.js';
 import { MAX_PAGE, type RegistryManagement } from './registry-management.js';
+import { CleanupPolicyError } from '../lifecycle/cleanup/errors.js';
 
 /**
  * Decides what the caller of a management request may do among `wanted`; throws a
@@ -81,7 +88,18 @@ export function createManagementRoutes(management: RegistryManagement, options: 
   const principalOf = (c: Context) => ({ principal: (c.env as { wharfPrincipal?: unknown } | undefined)?.wharfPrincipal });
 
   const app = new Hono();
-  app.onError((error) => errorResponse(error));
+  app.onError(async (error, c) => {
+    if (!(error instanceof RegistryError)) {
+      // Unexpected: report it like the distribution routes do; the client sees a bare 500.
+      try {
+        if (hooks.onError) await hooks.onError(error, { request: c.req.raw });
+        else console.error('wharf: unexpected error in the management API', error);
+      } catch {
+        // nothing left to report to
+      }
+    }
+    return errorResponse(error);
+  });
 
   app.get('/repositories', async (c) => {
     const q = parse(repositoriesQuery, c.req.query());
@@ -157,7 +175,13 @@ export function createManagementRoutes(management: RegistryManagement, options: 
   app.delete('/repositories/:name/tags', async (c) => {
     const name = c.req.param('name');
     await need(c, del(name));
-    const body = parse(bulkBody, await readJson(c, '{ "tags": ["…"] }'));
+    const json = await readJson(c, '{ "tags": ["…"] } or { "name_regex_delete": "…", … }');
+    if (json && typeof json === 'object' && !('tags' in json)) {
+      const dryRun = c.req.query('dry_run') === 'true';
+      const result = await cleanupCall(() => management.cleanup.bulkDelete(name, json, { dryRun }));
+      return c.json({ dry_run: result.dryRun, deleted: result.deleted, failed: result.failed, kept: result.kept });
+    }
+    const body = parse(bulkBody, json);
     const result = await management.deleteTags(name, body.tags, principalOf(c));
     return c.json({ deleted: result.deleted, not_found: result.notFound, failed: result.failed });
   });
@@ -176,6 +200,52 @@ export function createManagementRoutes(management: RegistryManagement, options: 
     await need(c, { type: 'repository', name: to, actions: ['pull', 'push'] });
     const result = await management.renameRepository(name, to, principalOf(c));
     return c.json({ from: result.from, to: result.to, files_moved: result.files });
+  });
+
+  const policies = management.cleanup.policies;
+  app.get('/projects/:project/cleanup_policy', async (c) => {
+    const project = c.req.param('project');
+    await need(c, pull(project));
+    const policy = await cleanupCall(() => policies.get(project));
+    if (!policy) throw new RegistryError('NOT_FOUND', `project ${project} has no cleanup policy`);
+    return c.json(policy);
+  });
+  app.put('/projects/:project/cleanup_policy', async (c) => {
+    const project = c.req.param('project');
+    await need(c, del(project));
+    const input = await readJson(c, '{ "enabled": true, "cadence": "7d", "keep_n": 10, "older_than": "90d", "name_regex": ".*", "name_regex_keep": null }');
+    return c.json(await cleanupCall(() => policies.save(project, input)));
+  });
+  app.delete('/projects/:project/cleanup_policy', async (c) => {
+    const project = c.req.param('project');
+    await need(c, del(project));
+    if (!(await cleanupCall(() => policies.delete(project)))) throw new RegistryError('NOT_FOUND', `project ${project} has no cleanup policy`);
+    return c.body(null, 204);
+  });
+  app.post('/projects/:project/cleanup_policy/run', async (c) => {
+    const project = c.req.param('project');
+    const dryRun = c.req.query('dry_run') === 'true';
+    await need(c, dryRun ? pull(project) : del(project));
+    const raw = await readLimited(c.req.raw.body, 64 * 1024);
+    const text = raw ? new TextDecoder().decode(raw).trim() : '';
+    let policy: unknown;
+    if (text) {
+      try {
+        policy = JSON.parse(text);
+      } catch {
+        throw new RegistryError('PARAMETER_INVALID', 'the body must be a JSON cleanup policy, or empty');
+      }
+    }
+    const result = await cleanupCall(() =>
+      management.cleanup.runner.run(project, { dryRun, ...(policy !== undefined ? { policy } : {}), ...principalOf(c) }),
+    );
+    return c.json(result);
+  });
+  app.get('/projects/:project/cleanup_policy/runs', async (c) => {
+    const project = c.req.param('project');
+    await need(c, pull(project));
+    const state = await cleanupCall(() => policies.state(project));
+    return c.json({ next_run_at: state?.nextRunAt ?? null, unfinished: state?.cursor !== null && state !== null, runs: state?.runs ?? [] });
   });
 
   app.get('/deletions/:id', (c) => {
@@ -218,6 +288,19 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
     throw new RegistryError(code, `invalid ${field}: ${issue?.message ?? 'unreadable'}`);
   }
   return result.data;
+}
+
+/** Run a cleanup call, turning its validation errors into registry errors (400, or 404 for no policy). */
+async function cleanupCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof CleanupPolicyError) {
+      if (error.field === 'project' && /no (cleanup )?policy/i.test(error.message)) throw new RegistryError('NOT_FOUND', error.message);
+      throw new RegistryError(error.field === 'project' ? 'NAME_INVALID' : 'PARAMETER_INVALID', error.message, { detail: { field: error.field, issues: error.issues } });
+    }
+    throw error;
+  }
 }
 
 async function readJson(c: Context, shape: string): Promise<unknown> {
