@@ -36,3 +36,4 @@ export type { RepositoryDeletion } from './management/repository-deletions.js';
 export { createManagementRoutes, type ManagementAuthorizer, type ManagementRoutesOptions } from './management/routes.js';
 export { NamespaceQuota, type QuotaOptions } from './management/namespace-quota.js';
 export * from './lifecycle/cleanup/index.js';
+export * from './gc/index.js';

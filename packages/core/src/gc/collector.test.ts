@@ -203,3 +203,29 @@ describe('collectGarbage: upload sessions', () => {
     expect((await t.app.request(fresh)).status).toBe(204);
   });
 });
+
+describe('collectGarbage: what it cannot read', () => {
+  it('should delete no blob when a manifest is unreadable, and say why', async () => {
+    const t = testbed();
+    await t.image(name, 'v1');
+    const garbage = await pushBlob(t.app, name);
+    await t.storage.putContent(t.revisionPath(name, `sha256:${'e'.repeat(64)}`), new TextEncoder().encode('not a revision'));
+    t.at(T0 + 2 * HOUR);
+    const report = await t.gc();
+    expect(report.deleted.blobs.count).toBe(0);
+    expect(await t.has(t.blobPath(garbage.digest))).toBe(true);
+    expect(report.warnings).toEqual([expect.stringMatching(/unreadable; its blobs are unknown/)]);
+  });
+
+  it('should keep the untagged manifests of a repository whose tags it cannot all read', async () => {
+    const t = testbed();
+    const untagged = await t.image(name, 'v1');
+    await t.image(name, 'v1');
+    await t.storage.putContent(pathFor({ kind: 'tag', name, tag: 'broken' }), new TextEncoder().encode('{oops'));
+    t.at(T0 + 2 * HOUR);
+    const report = await t.gc({ deleteUntagged: true });
+    expect(report.deleted.manifests.count).toBe(0);
+    expect(await t.has(t.blobPath(untagged.layers[0]!))).toBe(true);
+    expect(report.warnings).toEqual([expect.stringMatching(/tag broken is unreadable/)]);
+  });
+});

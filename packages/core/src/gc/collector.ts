@@ -120,7 +120,7 @@ export async function collectGarbage(storage: StorageDriver, options: GcOptions 
       startMs = (await driver.stat(marker)).modTime.getTime();
       const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
       enter('settle', `waiting ${settleMs} ms for registries to notice the run`);
-      await sleep(settleMs, undefined, options.signal ? { signal: options.signal } : undefined);
+      await pause(settleMs, options.signal);
       await lock.confirm();
       const movers = await waitForMovers(driver, { timeoutMs: options.moverTimeoutMs ?? 10 * 60_000, now, ...(options.signal ? { signal: options.signal } : {}) });
       if (movers.length > 0) throw new GcAbortedError(`repository moves still running, try again later: ${movers.join('; ')}`);
@@ -211,6 +211,16 @@ export async function collectGarbage(storage: StorageDriver, options: GcOptions 
     phases,
     ...tally,
   };
+}
+
+/** Wait, or reject with the signal's reason as soon as it fires. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw error;
+  }
 }
 
 /** Nothing to do in a repository whose plan is empty. */
