@@ -13,21 +13,40 @@ import { lexical } from '../manifests/manifest-store.js';
  */
 export async function listRepositories(driver: StorageDriver, under?: string): Promise<string[]> {
   const found: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    let children: string[];
-    try {
-      children = await driver.list(dir);
-    } catch (error) {
-      if (error instanceof PathNotFoundError) return;
-      throw error;
+  const pending = [under === undefined ? pathFor({ kind: 'repositoriesRoot' }) : pathFor({ kind: 'repository', name: under })];
+  // A queue with a few workers, not one promise per directory: a tree of 10 000 repositories
+  // listed all at once runs out of file descriptors (EMFILE).
+  let active = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const dir = pending.pop();
+      if (dir === undefined) {
+        if (active === 0) return;
+        await new Promise((r) => setTimeout(r, 1));
+        continue;
+      }
+      active++;
+      try {
+        let children: string[];
+        try {
+          children = await driver.list(dir);
+        } catch (error) {
+          if (error instanceof PathNotFoundError) continue;
+          throw error;
+        }
+        if (dir !== REPOSITORIES_ROOT && children.some((c) => baseName(c) === '_manifests')) found.push(dir.slice(REPOSITORIES_ROOT.length + 1));
+        for (const child of children) if (!baseName(child).startsWith('_')) pending.push(child);
+      } finally {
+        active--;
+      }
     }
-    const names = children.map(baseName);
-    if (dir !== REPOSITORIES_ROOT && names.includes('_manifests')) found.push(dir.slice(REPOSITORIES_ROOT.length + 1));
-    await Promise.all(children.filter((c) => !baseName(c).startsWith('_')).map(walk));
   };
-  await walk(under === undefined ? pathFor({ kind: 'repositoriesRoot' }) : pathFor({ kind: 'repository', name: under }));
+  await Promise.all(Array.from({ length: WALK_CONCURRENCY }, worker));
   return found.sort(lexical);
 }
+
+/** Directories listed at once while walking the repositories tree. */
+const WALK_CONCURRENCY = 16;
 
 /** One page of a sorted list: up to `n` entries after `last`, and whether more follow. */
 export function page(sorted: readonly string[], n: number | undefined, last: string | undefined): { items: string[]; more: boolean } {
