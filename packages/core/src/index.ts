@@ -37,3 +37,4 @@ export { createManagementRoutes, type ManagementAuthorizer, type ManagementRoute
 export { NamespaceQuota, type QuotaOptions } from './management/namespace-quota.js';
 export * from './lifecycle/cleanup/index.js';
 export * from './gc/index.js';
+export * from './events/index.js';

@@ -28,13 +28,26 @@ describe('combineHooks', () => {
     const calls: string[] = [];
     const errors: Array<[string, unknown]> = [];
     const hooks = combineHooks(
-      { onPush: () => { throw new Error('first failed'); }, onError: (error, ctx) => void errors.push(['a', ctx.hook]) },
-      { onPush: () => void calls.push('second'), onError: () => { throw new Error('reporter failed'); } },
+      {
+        onPush: () => {
+          throw new Error('first failed');
+        },
+        onError: (_error, ctx) => void errors.push(['a', ctx.hook]),
+      },
+      {
+        onPush: () => void calls.push('second'),
+        onError: () => {
+          throw new Error('reporter failed');
+        },
+      },
       { onError: (error) => void errors.push(['c', (error as Error).message]) },
     );
     await expect(hooks.onPush?.(push)).resolves.toBeUndefined();
     expect(calls).toEqual(['second']);
-    expect(errors).toEqual([['a', 'onPush'], ['c', 'first failed']]);
+    expect(errors).toEqual([
+      ['a', 'onPush'],
+      ['c', 'first failed'],
+    ]);
   });
 
   it('should authorize with the first object that has onAuthorize', async () => {

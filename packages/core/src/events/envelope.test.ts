@@ -23,7 +23,16 @@ describe('toEnvelopeEvents', () => {
   it('should describe a manifest push like Distribution, one event per tag', () => {
     const events = convert({
       hook: 'onPush',
-      event: { kind: 'manifest', repository: 'team/app', digest, mediaType: manifestType, size: 708, tags: ['1.0', 'latest'], principal: alice, timestamp },
+      event: {
+        kind: 'manifest',
+        repository: 'team/app',
+        digest,
+        mediaType: manifestType,
+        size: 708,
+        tags: ['1.0', 'latest'],
+        principal: alice,
+        timestamp,
+      },
     });
     const target = {
       mediaType: manifestType,
@@ -52,7 +61,14 @@ describe('toEnvelopeEvents', () => {
 
   it('should describe blob pushes and pulls with the octet-stream media type', () => {
     const blob = { kind: 'blob' as const, repository: 'team/app', digest, size: 3, timestamp };
-    const target = { mediaType: BLOB_MEDIA_TYPE, size: 3, length: 3, digest, repository: 'team/app', url: `https://registry.example.com/v2/team/app/blobs/${digest}` };
+    const target = {
+      mediaType: BLOB_MEDIA_TYPE,
+      size: 3,
+      length: 3,
+      digest,
+      repository: 'team/app',
+      url: `https://registry.example.com/v2/team/app/blobs/${digest}`,
+    };
     expect(convert({ hook: 'onPush', event: blob })).toEqual([{ id: 'E1', action: 'push', target, actor: {}, ...common }]);
     expect(convert({ hook: 'onPull', event: blob })).toEqual([{ id: 'E1', action: 'pull', target, actor: {}, ...common }]);
   });
@@ -60,27 +76,47 @@ describe('toEnvelopeEvents', () => {
   it('should describe a manifest pull by tag', () => {
     const [event] = convert({
       hook: 'onPull',
-      event: { kind: 'manifest', repository: 'team/app', digest, mediaType: manifestType, size: 708, tags: ['latest'], principal: 'bob', timestamp },
+      event: {
+        kind: 'manifest',
+        repository: 'team/app',
+        digest,
+        mediaType: manifestType,
+        size: 708,
+        tags: ['latest'],
+        principal: 'bob',
+        timestamp,
+      },
     });
     expect(event).toMatchObject({ action: 'pull', target: { tag: 'latest', digest }, actor: { name: 'bob' } });
   });
 
   it('should describe a mount with the repository it came from, or none', () => {
     const [from] = convert({ hook: 'onMount', event: { repository: 'team/app', from: 'team/base', digest, size: 3, timestamp } });
-    expect(from).toMatchObject({ action: 'mount', target: { repository: 'team/app', fromRepository: 'team/base', digest, size: 3, mediaType: BLOB_MEDIA_TYPE } });
+    expect(from).toMatchObject({
+      action: 'mount',
+      target: { repository: 'team/app', fromRepository: 'team/base', digest, size: 3, mediaType: BLOB_MEDIA_TYPE },
+    });
     const [store] = convert({ hook: 'onMount', event: { repository: 'team/app', from: null, digest, size: 3, timestamp } });
     expect(store?.target).not.toHaveProperty('fromRepository');
   });
 
-  it('should describe deletes with Distribution\'s reduced targets', () => {
+  it("should describe deletes with Distribution's reduced targets", () => {
     const del = (event: Extract<HookEvent, { hook: 'onDelete' }>['event']) => convert({ hook: 'onDelete', event })[0];
     expect(del({ kind: 'manifest', repository: 'team/app', digest, timestamp })).toEqual({
-      id: 'E1', action: 'delete', target: { digest, repository: 'team/app' }, actor: {}, ...common,
+      id: 'E1',
+      action: 'delete',
+      target: { digest, repository: 'team/app' },
+      actor: {},
+      ...common,
     });
     expect(del({ kind: 'blob', repository: 'team/app', digest, timestamp })?.target).toEqual({ digest, repository: 'team/app' });
     expect(del({ kind: 'tag', repository: 'team/app', tag: 'v1', timestamp })?.target).toEqual({ repository: 'team/app', tag: 'v1' });
     expect(del({ kind: 'repository', repository: 'team/app', principal: alice, timestamp })).toEqual({
-      id: 'E1', action: 'delete', target: { repository: 'team/app' }, actor: { name: 'alice' }, ...common,
+      id: 'E1',
+      action: 'delete',
+      target: { repository: 'team/app' },
+      actor: { name: 'alice' },
+      ...common,
     });
   });
 
@@ -94,8 +130,15 @@ describe('toEnvelopeEvents', () => {
     const [event] = convert({
       hook: 'onCleanupRun',
       event: {
-        project: 'team/app', runId: 'R1', startedAt, timestamp, dryRun: false, status: 'unfinished',
-        deleted: { tags: 4 }, failed: 1, errors: ['tag x: storage unavailable'],
+        project: 'team/app',
+        runId: 'R1',
+        startedAt,
+        timestamp,
+        dryRun: false,
+        status: 'unfinished',
+        deleted: { tags: 4 },
+        failed: 1,
+        errors: ['tag x: storage unavailable'],
       },
     });
     expect(event).toEqual({
@@ -105,8 +148,14 @@ describe('toEnvelopeEvents', () => {
       actor: {},
       ...common,
       run: {
-        id: 'R1', status: 'unfinished', dryRun: false, startedAt: startedAt.toISOString(), finishedAt: timestamp.toISOString(),
-        deleted: { tags: 4 }, failed: 1, errors: ['tag x: storage unavailable'],
+        id: 'R1',
+        status: 'unfinished',
+        dryRun: false,
+        startedAt: startedAt.toISOString(),
+        finishedAt: timestamp.toISOString(),
+        deleted: { tags: 4 },
+        failed: 1,
+        errors: ['tag x: storage unavailable'],
       },
     });
   });
@@ -114,9 +163,22 @@ describe('toEnvelopeEvents', () => {
   it('should describe a garbage collection with counts and bytes and no repository', () => {
     const [event] = convert({
       hook: 'onGcRun',
-      event: { runId: 'G1', startedAt, timestamp, dryRun: true, status: 'finished', deleted: { blobs: 3, manifests: 1, bytes: 4096 }, failed: 0, errors: [] },
+      event: {
+        runId: 'G1',
+        startedAt,
+        timestamp,
+        dryRun: true,
+        status: 'finished',
+        deleted: { blobs: 3, manifests: 1, bytes: 4096 },
+        failed: 0,
+        errors: [],
+      },
     });
-    expect(event).toMatchObject({ action: 'gc', target: {}, run: { id: 'G1', dryRun: true, deleted: { blobs: 3, manifests: 1, bytes: 4096 } } });
+    expect(event).toMatchObject({
+      action: 'gc',
+      target: {},
+      run: { id: 'G1', dryRun: true, deleted: { blobs: 3, manifests: 1, bytes: 4096 } },
+    });
   });
 
   it('should leave url out without a registry URL, and make fresh ids by default', () => {

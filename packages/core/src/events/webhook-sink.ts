@@ -1,0 +1,435 @@
+/**
+ * A webhook sink: registry events POSTed to an HTTP endpoint as Distribution notification
+ * envelopes, through a queue in the registry's own storage.
+ *
+ * Enqueue: the sink's hooks turn each event into envelope events (see envelope.ts), drop those
+ * the filter does not want, and write the rest as one file under `_events/<name>/queue/`
+ * before the hook returns. That is one small durable write: a registry request never waits for
+ * the endpoint, and never fails because of it (a failed write is reported to `onError` like any
+ * listener's error). Events written survive a restart of the process.
+ *
+ * Delivery: a loop, started with {@link WebhookSink.start}, takes the oldest entries (up to
+ * `batchSize`), claims each by moving it to `sending/` and POSTs their events as one envelope.
+ * A 2xx answer deletes them. A network error, a timeout, a 5xx, 408 or 429 puts them back in
+ * the queue, not to be sent before an exponential backoff with jitter (at least `Retry-After`
+ * when the endpoint says so); the head of the queue waits for its backoff, so later events are
+ * not sent ahead of it. After `maxAttempts` attempts, or at once on any other 4xx (the endpoint
+ * refused them; sending again would not help), entries go to `dead/`, and `onError` hears of
+ * it with a {@link WebhookDeliveryError}. `requeueDead()` sends them again.
+ *
+ * Delivery is at least once: an event is sent again when the process dies after the endpoint
+ * accepted it but before the entry was deleted, or when a claim outlives `claimTimeoutMs` (a
+ * process paused that long). Receivers deduplicate on the event `id`. Several processes may
+ * share the storage, each running a sink with the same name: a claim is a `move`, which the
+ * storage contract makes atomic (one process wins), so no two of them send an entry at the
+ * same time. Order: one process sends entries in the order they were queued; with several
+ * processes, concurrent batches may arrive interleaved (the queue is ordered by ULID, so by
+ * millisecond across processes). A claim left by a process that died goes back to the queue
+ * once older than `claimTimeoutMs`, which compares clocks of the processes: keep them in sync.
+ * @module
+ */
+import { ulid } from 'ulid';
+import { EVENT_HOOKS, type EventHook } from '../api/events.js';
+import type { RegistryHooks } from '../hooks.js';
+import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { guard } from '../storage/guard.js';
+import {
+  EVENTS_MEDIA_TYPE,
+  toEnvelopeEvents,
+  type EnvelopeAction,
+  type EnvelopeEvent,
+  type EnvelopeSource,
+  type HookEvent,
+} from './envelope.js';
+import { EventQueue, type ClaimedEntry, type DeadLetter, type QueuedEntry } from './webhook-queue.js';
+
+/** Sent unless the filter says otherwise: everything but `pull`, which is by far the most frequent. */
+export const DEFAULT_WEBHOOK_ACTIONS: readonly EnvelopeAction[] = ['push', 'delete', 'mount', 'rename', 'cleanup', 'gc'];
+
+export interface WebhookBackoff {
+  /** Delay after the first failed attempt, in ms (default 1 000); doubles with each further one. */
+  readonly baseMs?: number;
+  /** Longest delay, in ms (default 300 000, five minutes); caps `Retry-After` too. */
+  readonly maxMs?: number;
+}
+
+export interface WebhookSinkOptions {
+  /** Where to POST the envelopes (http or https). */
+  readonly url: string;
+  /** Extra request headers, e.g. `{ Authorization: 'Bearer …' }`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Holds the queue: the registry's storage, so every process that serves it shares it. */
+  readonly storage: StorageDriver;
+  /**
+   * Names the queue (`_events/<name>/`; default `webhook`): sinks for different endpoints
+   * need different names; processes delivering to the same endpoint use the same one.
+   * Letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+   */
+  readonly name?: string;
+  /** Timeout of one POST in ms (default 10 000). */
+  readonly timeoutMs?: number;
+  /** Attempts per event before it goes to the dead letters (default 10: about 4 to 9 minutes with the default backoff). */
+  readonly maxAttempts?: number;
+  readonly backoff?: WebhookBackoff;
+  /** Most queue entries (hook events) per POST (default 50). */
+  readonly batchSize?: number;
+  /**
+   * Which events to send: a list of actions (default {@link DEFAULT_WEBHOOK_ACTIONS}: all but
+   * `pull`), or a predicate over each envelope event.
+   */
+  readonly filter?: readonly EnvelopeAction[] | ((event: EnvelopeEvent) => boolean);
+  /** The registry's public URL, for the targets' `url` (see envelope.ts). */
+  readonly registryUrl?: string;
+  /** `source.addr` of the events (e.g. `host:port` of this node). */
+  readonly sourceAddr?: string;
+  /** How often an idle sink looks for entries other processes queued or abandoned, in ms (default 5 000). */
+  readonly pollIntervalMs?: number;
+  /** A claim older than this is taken to be abandoned, in ms (default: the larger of 60 000 and three `timeoutMs`). */
+  readonly claimTimeoutMs?: number;
+  /** Told about dead letters and storage errors of the delivery loop. Default: nothing. */
+  readonly onError?: (error: unknown, context: { readonly hook?: string }) => unknown;
+  /** The fetch to POST with (default: the global one). */
+  readonly fetch?: typeof fetch;
+  /** Jitter source in [0, 1) (default `Math.random`). */
+  readonly random?: () => number;
+}
+
+export interface WebhookSink {
+  /** Event hooks that queue events; add them with `combineHooks(yourHooks, sink.hooks)`. They queue whether or not delivery runs. */
+  readonly hooks: RegistryHooks;
+  /** Start delivering (idempotent). */
+  start(): void;
+  /**
+   * Stop delivering: aborts a POST in flight (its events go back to the queue, the attempt not
+   * counted, so the endpoint may see them twice) and resolves once the loop has ended.
+   */
+  stop(): Promise<void>;
+  /** Queue entries not yet delivered (waiting or being sent, by any process); dead letters excluded. */
+  pending(): Promise<number>;
+  /** Entries given up on, oldest first, with the last error. */
+  deadLetters(): Promise<Array<{ id: string } & DeadLetter>>;
+  /** Queue the dead letters again with fresh attempts; returns how many. */
+  requeueDead(): Promise<number>;
+}
+
+/** Reported to `onError` when events are given up on (moved to the dead letters). */
+export class WebhookDeliveryError extends Error {
+  override readonly name = 'WebhookDeliveryError';
+  constructor(
+    message: string,
+    /** HTTP status of the last attempt, or `null` for a network error or timeout. */
+    readonly status: number | null,
+    /** Attempts made. */
+    readonly attempts: number,
+    /** Ids of the envelope events given up on. */
+    readonly eventIds: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+type Outcome =
+  | { readonly kind: 'delivered' }
+  | { readonly kind: 'stopped' }
+  | {
+      readonly kind: 'failed';
+      readonly retry: boolean;
+      readonly status: number | null;
+      readonly error: string;
+      readonly retryAfterMs?: number;
+    };
+
+/**
+ * Create a webhook sink. Call `start()` to deliver and `stop()` before the process exits.
+ * @throws Error when `url` is not http(s), `name` is malformed, or a number option is out of range.
+ * @example
+ * const storage = new FsStorage({ root: './data' });
+ * const sink = createWebhookSink({ url: 'https://hooks.example.com/registry', headers: { Authorization: `Bearer ${token}` }, storage });
+ * const registry = createRegistry({ storage, hooks: combineHooks(myHooks, sink.hooks) });
+ * sink.start();
+ * process.once('SIGTERM', () => void sink.stop());
+ */
+export function createWebhookSink(options: WebhookSinkOptions): WebhookSink {
+  return new Sink(options);
+}
+
+class Sink implements WebhookSink {
+  readonly hooks: RegistryHooks;
+  readonly #queue: EventQueue;
+  readonly #owner = ulid();
+  readonly #url: string;
+  readonly #headers: Headers;
+  readonly #timeoutMs: number;
+  readonly #maxAttempts: number;
+  readonly #baseMs: number;
+  readonly #maxMs: number;
+  readonly #batchSize: number;
+  readonly #pollMs: number;
+  readonly #claimTimeoutMs: number;
+  readonly #wanted: (event: EnvelopeEvent) => boolean;
+  readonly #envelope: { registryUrl?: string; source: EnvelopeSource };
+  readonly #options: WebhookSinkOptions;
+  #loop: Promise<void> | undefined;
+  #stopping = false;
+  #woken = false;
+  #wake: (() => void) | undefined;
+  #inFlight: AbortController | undefined;
+
+  constructor(options: WebhookSinkOptions) {
+    const url = new URL(options.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`webhook url must be http or https, got ${url.protocol}`);
+    const name = options.name ?? 'webhook';
+    if (!ENDPOINT_NAME.test(name)) throw new Error(`webhook sink name ${JSON.stringify(name)} must be letters, digits, '.', '_' or '-'`);
+    this.#options = options;
+    this.#url = url.href;
+    this.#headers = new Headers({ 'content-type': EVENTS_MEDIA_TYPE });
+    for (const [key, value] of Object.entries(options.headers ?? {})) this.#headers.set(key, value);
+    this.#timeoutMs = positive('timeoutMs', options.timeoutMs, 10_000);
+    this.#maxAttempts = positive('maxAttempts', options.maxAttempts, 10);
+    this.#baseMs = positive('backoff.baseMs', options.backoff?.baseMs, 1_000);
+    this.#maxMs = Math.max(this.#baseMs, positive('backoff.maxMs', options.backoff?.maxMs, 300_000));
+    this.#batchSize = positive('batchSize', options.batchSize, 50);
+    this.#pollMs = positive('pollIntervalMs', options.pollIntervalMs, 5_000);
+    this.#claimTimeoutMs = options.claimTimeoutMs ?? Math.max(60_000, 3 * this.#timeoutMs);
+    const filter = options.filter ?? DEFAULT_WEBHOOK_ACTIONS;
+    this.#wanted = typeof filter === 'function' ? filter : (event) => filter.includes(event.action);
+    this.#envelope = {
+      ...(options.registryUrl ? { registryUrl: options.registryUrl } : {}),
+      source: { ...(options.sourceAddr ? { addr: options.sourceAddr } : {}), instanceID: this.#owner },
+    };
+    this.#queue = new EventQueue(guard(options.storage), name, this.#owner);
+
+    const hooks: Partial<Record<EventHook, (event: unknown) => Promise<void>>> = {};
+    for (const hook of EVENT_HOOKS) hooks[hook] = (event) => this.#enqueue({ hook, event } as HookEvent);
+    this.hooks = hooks as RegistryHooks;
+  }
+
+  start(): void {
+    if (this.#loop) return;
+    this.#stopping = false;
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#inFlight?.abort();
+    this.#wake?.();
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  async pending(): Promise<number> {
+    const { queued, sending } = await this.#queue.count();
+    return queued + sending;
+  }
+
+  deadLetters(): Promise<Array<{ id: string } & DeadLetter>> {
+    return this.#queue.deadLetters();
+  }
+
+  async requeueDead(): Promise<number> {
+    const moved = await this.#queue.requeueDead();
+    if (moved > 0) this.#poke();
+    return moved;
+  }
+
+  async #enqueue(input: HookEvent): Promise<void> {
+    const events = toEnvelopeEvents(input, this.#envelope).filter(this.#wanted);
+    if (events.length === 0) return;
+    await this.#queue.enqueue(events);
+    this.#poke();
+  }
+
+  async #run(): Promise<void> {
+    let backlog: QueuedEntry[] = [];
+    let staleCheckedAt = Number.NEGATIVE_INFINITY;
+    while (!this.#stopping) {
+      try {
+        this.#woken = false;
+        const now = Date.now();
+        if (now - staleCheckedAt >= this.#pollMs) {
+          staleCheckedAt = now;
+          if ((await this.#queue.requeueStale(now, this.#claimTimeoutMs)) > 0) backlog = [];
+        }
+        if (backlog.length === 0) backlog = await this.#queue.waiting();
+        const head = backlog[0];
+        if (!head) {
+          await this.#idle(this.#pollMs);
+          continue;
+        }
+        if (head.notBefore > now) {
+          await this.#idle(Math.min(head.notBefore - now, this.#pollMs));
+          backlog = [];
+          continue;
+        }
+        const batch: ClaimedEntry[] = [];
+        let contended = false;
+        for (let next = backlog[0]; next && next.notBefore <= now && batch.length < this.#batchSize; next = backlog[0]) {
+          backlog.shift();
+          const claimed = await this.#queue.claim(next, now);
+          if (claimed) batch.push(claimed);
+          else contended = true;
+        }
+        // Entries went back to the head, or another process is at work: look again.
+        if (!(await this.#deliver(batch)) || contended) backlog = [];
+      } catch (error) {
+        await this.#report(error);
+        backlog = [];
+        await this.#idle(this.#pollMs);
+      }
+    }
+  }
+
+  /** Send a claimed batch and settle each entry; false when entries went back to the queue. */
+  async #deliver(batch: readonly ClaimedEntry[]): Promise<boolean> {
+    const events: EnvelopeEvent[] = [];
+    const held: ClaimedEntry[] = [];
+    for (const entry of batch) {
+      try {
+        events.push(...(await this.#queue.read(entry)));
+        held.push(entry);
+      } catch (error) {
+        if (error instanceof PathNotFoundError) continue; // the claim was lost
+        await this.#queue.bury(entry, entry.attempts, `unreadable queue entry: ${describe(error)}`, Date.now());
+        await this.#report(error);
+      }
+    }
+    if (held.length === 0) return true;
+    const outcome = events.length === 0 ? ({ kind: 'delivered' } as const) : await this.#post(events);
+    if (outcome.kind === 'delivered') {
+      for (const entry of held) await this.#queue.done(entry);
+      return true;
+    }
+    if (outcome.kind === 'stopped') {
+      for (const entry of held) await this.#queue.release(entry, entry.attempts, 0);
+      return false;
+    }
+    const now = Date.now();
+    const attempts = Math.max(...held.map((e) => e.attempts)) + 1;
+    const notBefore =
+      now + retryDelay(attempts, { baseMs: this.#baseMs, maxMs: this.#maxMs }, this.#options.random ?? Math.random, outcome.retryAfterMs);
+    const buried: ClaimedEntry[] = [];
+    for (const entry of held) {
+      const tries = entry.attempts + 1;
+      if (!outcome.retry || tries >= this.#maxAttempts) {
+        if (await this.#queue.bury(entry, tries, outcome.error, now)) buried.push(entry);
+      } else {
+        await this.#queue.release(entry, tries, notBefore);
+      }
+    }
+    if (buried.length > 0) {
+      const ids = events.map((e) => e.id);
+      const why = outcome.retry ? `after ${attempts} attempts` : 'refused by the endpoint';
+      await this.#report(
+        new WebhookDeliveryError(
+          `webhook ${this.#url}: gave up on ${buried.length} queued event(s) ${why}: ${outcome.error}`,
+          outcome.status,
+          attempts,
+          ids,
+        ),
+      );
+    }
+    return false;
+  }
+
+  async #post(events: readonly EnvelopeEvent[]): Promise<Outcome> {
+    if (this.#stopping) return { kind: 'stopped' };
+    const controller = new AbortController();
+    this.#inFlight = controller;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.#timeoutMs);
+    try {
+      const response = await (this.#options.fetch ?? fetch)(this.#url, {
+        method: 'POST',
+        headers: this.#headers,
+        body: JSON.stringify({ events }),
+        signal: controller.signal,
+      });
+      await response.body?.cancel().catch(() => {});
+      if (response.ok) return { kind: 'delivered' };
+      const status = response.status;
+      const retry = !(status >= 400 && status < 500) || status === 408 || status === 429;
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+      return { kind: 'failed', retry, status, error: `HTTP ${status}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    } catch (error) {
+      if (this.#stopping && !timedOut) return { kind: 'stopped' };
+      return { kind: 'failed', retry: true, status: null, error: timedOut ? `no answer within ${this.#timeoutMs} ms` : describe(error) };
+    } finally {
+      clearTimeout(timer);
+      this.#inFlight = undefined;
+    }
+  }
+
+  /** Wait `ms`, or less when woken (an event was queued, or stop). */
+  #idle(ms: number): Promise<void> {
+    if (this.#stopping || this.#woken) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      // An idle sink never keeps a process alive: the queue is durable.
+      (timer as { unref?: () => void }).unref?.();
+      this.#wake = done;
+    });
+  }
+
+  #poke(): void {
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  async #report(error: unknown): Promise<void> {
+    try {
+      await this.#options.onError?.(error, { hook: 'webhook' });
+    } catch {
+      // an error reporter that throws has nowhere left to report to
+    }
+  }
+}
+
+/**
+ * The delay before attempt `attempts + 1`: `baseMs · 2^(attempts−1)`, capped at `maxMs`, of which
+ * a random half is taken off ("equal jitter"), so retries from many processes spread out; at
+ * least `retryAfterMs` (capped at `maxMs` too) when the endpoint sent `Retry-After`.
+ */
+export function retryDelay(
+  attempts: number,
+  backoff: { baseMs: number; maxMs: number },
+  random: () => number,
+  retryAfterMs?: number,
+): number {
+  const exponential = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(Math.max(attempts - 1, 0), 40));
+  const jittered = exponential / 2 + random() * (exponential / 2);
+  return retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(retryAfterMs, backoff.maxMs));
+}
+
+/** `Retry-After` in ms: delay-seconds or an HTTP date; undefined when absent or malformed. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`webhook sink: ${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}
