@@ -25,6 +25,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'list or rotate the token-signing keys (wharf keys --help)',
     run: async (argv) => (await import('./admin-command.js')).runKeysCli(argv),
   },
+  gc: {
+    summary: 'delete unreferenced blobs and manifests, safe while serving (wharf gc --help)',
+    run: async (argv) => (await import('./gc-command.js')).runGcCommand(argv),
+  },
 };
 
 function usage(): string {

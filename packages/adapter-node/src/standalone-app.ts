@@ -19,6 +19,7 @@ import type { ServeConfig } from './config.js';
 import { KeyFile } from './key-file.js';
 import { quotaFor } from './quota-config.js';
 import { createManagementAuthorizer } from './management-auth.js';
+import { scheduleGcFromEnv } from './gc-command.js';
 
 /** The tokens' audience and the challenge's `service`. */
 export const SERVICE = 'wharf-registry';
@@ -38,6 +39,9 @@ export const keyFilePath = (dataDir: string) => join(dataDir, 'auth', 'keys.json
 /** Build the application for `config` (the data directory must exist). */
 export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword' | 'quotas'>): Promise<StandaloneApp> {
   const storage = new FsStorage({ root: config.dataDir });
+  // WHARF_GC_INTERVAL: collect garbage on a schedule (online; see gc-command.ts).
+  const gc = scheduleGcFromEnv(storage, process.env);
+  const gcNotices = gc ? [gc.notice] : [];
   const quotas = config.quotas;
   const quota = quotas ? { quota: { bytesFor: (namespace: string) => quotaFor(quotas, namespace) } } : {};
   if (config.auth === 'none') {
@@ -45,7 +49,7 @@ export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 
     const app = new Hono();
     app.route('/api/v1/registry', open.managementRoutes());
     app.route('/', open.app);
-    return { app, notices: [] };
+    return { app, notices: gcNotices };
   }
 
   const store = await AccessStore.open(accessDir(config.dataDir));
@@ -77,5 +81,5 @@ export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 
     : admin.created
       ? ['created user "admin" with the password from WHARF_ADMIN_PASSWORD']
       : [];
-  return { app, notices };
+  return { app, notices: [...notices, ...gcNotices] };
 }
