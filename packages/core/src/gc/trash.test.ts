@@ -62,6 +62,18 @@ describe('Trash.dispose', () => {
     expect(new TextDecoder().decode(await driver.getContent(paths[1]!))).toBe(paths[1]);
   });
 
+  it('should not even move a file a push touched since it was judged', async () => {
+    const { inner, driver, paths, items, trash } = await fixture();
+    await driver.touch(paths[2]!);
+    const moved: string[] = [];
+    inner.before = async (source) => {
+      moved.push(source);
+    };
+    const outcome = await trash.dispose(items);
+    expect(outcome.restored.map((i) => i.path)).toEqual([paths[2]]);
+    expect(moved).not.toContain(paths[2]);
+  });
+
   it('should make a touch after the move fail, and delete the file', async () => {
     const { inner, driver, items, trash } = await fixture();
     const touches: unknown[] = [];

@@ -1,10 +1,12 @@
 /**
- * Deleting with a second look. A file the sweep judged unreferenced and old is moved into
- * `_gc/trash/<run>/…` (atomic; `move` keeps the modTime), and stat-ed there after a short
- * delay: when its modTime changed, a push touched it between the judgement and the move (it
- * reuses the file), and it goes back; otherwise it is deleted. A touch that comes after the
- * move finds nothing and fails its push, which the client retries (gc/protocol.ts, step 4).
- * The delay lets a touch that had already found the file before the move land.
+ * Deleting with a second look. A file the sweep judged unreferenced and old is stat-ed once
+ * more and, unchanged, moved into `_gc/trash/<run>/…` (atomic; `move` keeps the modTime), and
+ * stat-ed there after a short delay: when its modTime changed, a push touched it between the
+ * last look and the move (it reuses the file), and it goes back; otherwise it is deleted. A
+ * touch that comes after the move finds nothing and fails its push, which the client retries
+ * (gc/protocol.ts, step 4). The delay lets a touch that had already found the file before the
+ * move land. The look before the move keeps the window in which a reused file is briefly
+ * missing (a pull would get 404) down to the time between that stat and the move.
  *
  * A crash leaves files in the trash. The next run handles them first ({@link recoverTrash}):
  * what was touched after that run started goes back, the rest was garbage and is deleted.
@@ -60,7 +62,12 @@ export class Trash {
     await this.options.beforeBatch();
     const moved: T[] = [];
     await mapLimit(items, this.options.concurrency, async (item) => {
-      if (await this.#move(item.path, this.pathOf(item.path))) moved.push(item);
+      // A look right before the move: what a push touched since the sweep judged it stays put,
+      // and is never missing, even briefly, for pulls.
+      const info = await this.driver.stat(item.path).catch(notFoundAsNull);
+      if (!info) outcome.gone.push(item);
+      else if (info.modTime.getTime() !== item.modTime) outcome.restored.push(item);
+      else if (await this.#move(item.path, this.pathOf(item.path))) moved.push(item);
       else outcome.gone.push(item);
     });
     if (moved.length > 0 && this.options.recheckDelayMs > 0) await sleep(this.options.recheckDelayMs);
