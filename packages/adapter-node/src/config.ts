@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseQuotas, type QuotaTable } from './quota-config.js';
+import { parseWebhookConfig, type WebhookConfig } from './webhook-config.js';
 
 /**
  * Authentication modes: `token` (the default) runs Wharf's token service with its GitLab-style
@@ -30,6 +31,8 @@ export interface ServeConfig {
   readonly adminPassword?: string;
   /** Per-namespace storage quotas (`WHARF_QUOTAS`, see quota-config.ts). */
   readonly quotas?: QuotaTable;
+  /** Where to POST registry events (`WHARF_WEBHOOK_*`, see webhook-config.ts). */
+  readonly webhook?: WebhookConfig;
   /** One-line notices to print at startup. */
   readonly warnings: readonly string[];
 }
@@ -56,6 +59,11 @@ Environment only:
                         (unset: a generated one, printed once)
   WHARF_QUOTAS          per-namespace storage quotas, e.g. "team=50GiB,*=10GiB";
                         a push that would go over gets 403 DENIED
+  WHARF_WEBHOOK_URL     POST registry events there (Distribution's notification
+                        format), through a queue kept in the data directory
+  WHARF_WEBHOOK_TOKEN   sent to the webhook as "Authorization: Bearer <token>"
+  WHARF_WEBHOOK_EVENTS  actions to send, default push,delete,mount,rename,cleanup,gc
+                        (add pull for pulls)
 
 With --auth token, clients log in with \`docker login\`; the token service is at /auth/token,
 its public keys at /auth/jwks, and the admin API at /api/v1 (see \`wharf admin --help\`).
@@ -142,6 +150,15 @@ export function parseServeConfig(
       throw new ConfigError((error as Error).message);
     }
   }
+  let webhook: WebhookConfig | undefined;
+  try {
+    webhook = parseWebhookConfig(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  if (!webhook && (env.WHARF_WEBHOOK_TOKEN || env.WHARF_WEBHOOK_EVENTS)) {
+    warnings.push('warning: WHARF_WEBHOOK_TOKEN or WHARF_WEBHOOK_EVENTS is set but WHARF_WEBHOOK_URL is not: no webhook');
+  }
 
   return {
     port: port ? Number(port.value) : 5000,
@@ -151,6 +168,7 @@ export function parseServeConfig(
     ...(normalizedUrl ? { publicUrl: normalizedUrl } : {}),
     ...(adminPassword ? { adminPassword } : {}),
     ...(quotas ? { quotas } : {}),
+    ...(webhook ? { webhook } : {}),
     warnings,
   };
 }

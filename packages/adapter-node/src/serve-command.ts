@@ -25,9 +25,18 @@ export async function startRegistryServer(config: ServeConfig, io: CommandIo = p
   // Imported here, not at the top: `wharf serve --help` and config errors need none of it.
   const [{ createStandaloneApp }, { serve }] = await Promise.all([import('./standalone-app.js'), import('./serve.js')]);
   await mkdir(config.dataDir, { recursive: true });
-  const { app, notices } = await createStandaloneApp(config);
-  for (const notice of notices) io.err(`wharf: ${notice}\n`);
-  return serve(app, { port: config.port, hostname: config.host, logger: (line) => io.out(`${line}\n`) });
+  const standalone = await createStandaloneApp(config, { log: (line) => io.err(`wharf: ${line}\n`) });
+  for (const notice of standalone.notices) io.err(`wharf: ${notice}\n`);
+  let server: NodeRegistryServer;
+  try {
+    server = await serve(standalone.app, { port: config.port, hostname: config.host, logger: (line) => io.out(`${line}\n`) });
+  } catch (error) {
+    await standalone.close();
+    throw error;
+  }
+  // Background work (webhook deliveries) stops once the last request is done: their events are queued.
+  let closing: Promise<void> | undefined;
+  return { ...server, close: () => (closing ??= server.close().then(() => standalone.close())) };
 }
 
 /**

@@ -12,13 +12,14 @@
  */
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import { createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, LoginThrottle } from '@wharf/core';
+import { combineHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, LoginThrottle } from '@wharf/core';
 import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi } from '@wharf/access';
 import { FsStorage } from '@wharf/storage-fs';
 import type { ServeConfig } from './config.js';
 import { KeyFile } from './key-file.js';
 import { quotaFor } from './quota-config.js';
 import { createManagementAuthorizer } from './management-auth.js';
+import { createStandaloneWebhook } from './webhook-config.js';
 import { scheduleGcFromEnv } from './gc-command.js';
 
 /** The tokens' audience and the challenge's `service`. */
@@ -30,6 +31,8 @@ export interface StandaloneApp {
   readonly app: { fetch(request: Request, ...rest: unknown[]): Response | Promise<Response> };
   /** Lines to print once at startup (the generated admin password). */
   readonly notices: readonly string[];
+  /** Stops the background work (the webhook's deliveries); call it once the server has closed. */
+  close(): Promise<void>;
 }
 
 /** Where the standalone server keeps its access store and keys, under the data directory. */
@@ -37,19 +40,29 @@ export const accessDir = (dataDir: string) => join(dataDir, 'access');
 export const keyFilePath = (dataDir: string) => join(dataDir, 'auth', 'keys.json');
 
 /** Build the application for `config` (the data directory must exist). */
-export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword' | 'quotas'>): Promise<StandaloneApp> {
+export async function createStandaloneApp(
+  config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword' | 'quotas' | 'webhook'>,
+  options: { readonly log?: (line: string) => void } = {},
+): Promise<StandaloneApp> {
   const storage = new FsStorage({ root: config.dataDir });
   // WHARF_GC_INTERVAL: collect garbage on a schedule (online; see gc-command.ts).
   const gc = scheduleGcFromEnv(storage, process.env);
   const gcNotices = gc ? [gc.notice] : [];
   const quotas = config.quotas;
   const quota = quotas ? { quota: { bytesFor: (namespace: string) => quotaFor(quotas, namespace) } } : {};
+  // WHARF_WEBHOOK_URL: registry events POSTed to a webhook through a queue in the data directory.
+  const webhook = config.webhook ? createStandaloneWebhook(storage, config.webhook, config.publicUrl, options.log ?? (() => {})) : undefined;
+  const webhookNotices = webhook ? [webhook.notice] : [];
+  const close = async (): Promise<void> => {
+    await webhook?.sink.stop();
+  };
   if (config.auth === 'none') {
-    const open = createRegistry({ storage, ...quota });
+    const open = createRegistry({ storage, ...quota, ...(webhook ? { hooks: webhook.sink.hooks } : {}) });
     const app = new Hono();
     app.route('/api/v1/registry', open.managementRoutes());
     app.route('/', open.app);
-    return { app, notices: gcNotices };
+    webhook?.sink.start();
+    return { app, notices: [...gcNotices, ...webhookNotices], close };
   }
 
   const store = await AccessStore.open(accessDir(config.dataDir));
@@ -62,7 +75,7 @@ export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 
   const realm = (request: Request) => `${config.publicUrl ?? new URL(request.url).origin}/auth/token`;
   const deniedHint =
     'either the repository does not exist or you may not access it; image paths are <group>/<project> followed by at most three more levels, and pushing needs the developer role (or a write_registry token)';
-  const registry = createRegistry({ storage, ...quota, hooks: { onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) } });
+  const registry = createRegistry({ storage, ...quota, hooks: combineHooks({ onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) }, webhook?.sink.hooks) });
 
   const app = new Hono();
   // A key rotation made by `wharf keys rotate` in another process shows up within seconds.
@@ -81,5 +94,6 @@ export async function createStandaloneApp(config: Pick<ServeConfig, 'dataDir' | 
     : admin.created
       ? ['created user "admin" with the password from WHARF_ADMIN_PASSWORD']
       : [];
-  return { app, notices: [...notices, ...gcNotices] };
+  webhook?.sink.start();
+  return { app, notices: [...notices, ...gcNotices, ...webhookNotices], close };
 }
