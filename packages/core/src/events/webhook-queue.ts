@@ -45,6 +45,13 @@ export interface DeadLetter {
   readonly attempts: number;
   readonly error: string;
   readonly diedAt: string;
+  /** The entry's content when it was not readable JSON. */
+  readonly raw?: string;
+}
+
+/** A queue entry that is not the JSON the queue writes: it can never be sent. */
+export class CorruptEntryError extends Error {
+  override readonly name = 'CorruptEntryError';
 }
 
 const QUEUED = /^([0-9A-HJKMNP-TV-Z]{26})\.(\d+)\.(\d+)$/;
@@ -100,8 +107,13 @@ export class EventQueue {
   /** The events of a claimed entry. */
   async read(entry: ClaimedEntry): Promise<EnvelopeEvent[]> {
     const bytes = await this.driver.getContent(this.#sending(entry));
-    const parsed = JSON.parse(decoder.decode(bytes)) as { events?: unknown };
-    if (!Array.isArray(parsed.events)) throw new Error(`queue entry ${entry.id} holds no events`);
+    let parsed: { events?: unknown } | null;
+    try {
+      parsed = JSON.parse(decoder.decode(bytes)) as { events?: unknown } | null;
+    } catch (error) {
+      throw new CorruptEntryError(`queue entry ${entry.id} is not JSON: ${(error as Error).message}`);
+    }
+    if (!Array.isArray(parsed?.events)) throw new CorruptEntryError(`queue entry ${entry.id} holds no events`);
     return parsed.events as EnvelopeEvent[];
   }
 
@@ -126,22 +138,28 @@ export class EventQueue {
   async bury(entry: ClaimedEntry, attempts: number, error: string, now: number): Promise<boolean> {
     const dead = pathFor({ kind: 'eventDead', endpoint: this.endpoint, file: entry.id });
     if (!(await this.#move(this.#sending(entry), dead))) return false;
+    const raw = decoder.decode(await this.driver.getContent(dead));
+    let events: EnvelopeEvent[] | undefined;
     try {
-      const events = await this.#eventsAt(dead);
-      const letter: DeadLetter = { events, attempts, error, diedAt: new Date(now).toISOString() };
-      await this.driver.putContent(dead, encoder.encode(JSON.stringify(letter)));
+      events = (JSON.parse(raw) as { events?: EnvelopeEvent[] } | null)?.events;
     } catch {
-      // unreadable: it stays in dead/ as it was, which is the best anyone can do with it
+      // kept as `raw` below
     }
+    const diedAt = new Date(now).toISOString();
+    const letter: DeadLetter = Array.isArray(events) ? { events, attempts, error, diedAt } : { events: [], attempts, error, diedAt, raw };
+    await this.driver.putContent(dead, encoder.encode(JSON.stringify(letter)));
     return true;
   }
 
-  /** Move claims older than `timeoutMs` (their owner died or hung) back to the queue. */
+  /**
+   * Move claims older than `timeoutMs` (their owner died or hung) back to the queue, and every
+   * claim of this owner: call it only while this process holds no claim.
+   */
   async requeueStale(now: number, timeoutMs: number): Promise<number> {
     let moved = 0;
     for (const file of await this.#list(pathFor({ kind: 'eventSendingDir', endpoint: this.endpoint }))) {
       const m = SENDING.exec(file);
-      if (!m || m[3] === this.owner || now - Number(m[4]) <= timeoutMs) continue;
+      if (!m || (m[3] !== this.owner && now - Number(m[4]) <= timeoutMs)) continue;
       const entry: ClaimedEntry = { id: m[1] as string, attempts: Number(m[2]), file };
       if (await this.release(entry, entry.attempts, 0)) moved++;
     }
@@ -166,11 +184,25 @@ export class EventQueue {
   async deadLetters(): Promise<Array<{ id: string } & DeadLetter>> {
     const out: Array<{ id: string } & DeadLetter> = [];
     for (const id of (await this.#list(pathFor({ kind: 'eventDeadDir', endpoint: this.endpoint }))).filter((f) => DEAD.test(f)).sort()) {
+      let raw: string;
       try {
-        const bytes = await this.driver.getContent(pathFor({ kind: 'eventDead', endpoint: this.endpoint, file: id }));
-        out.push({ id, ...(JSON.parse(decoder.decode(bytes)) as DeadLetter) });
+        raw = decoder.decode(await this.driver.getContent(pathFor({ kind: 'eventDead', endpoint: this.endpoint, file: id })));
       } catch (error) {
-        if (!(error instanceof PathNotFoundError)) throw error;
+        if (error instanceof PathNotFoundError) continue;
+        throw error;
+      }
+      try {
+        const letter = JSON.parse(raw) as Partial<DeadLetter>;
+        out.push({
+          id,
+          events: letter.events ?? [],
+          attempts: letter.attempts ?? 0,
+          error: letter.error ?? '',
+          diedAt: letter.diedAt ?? '',
+          ...(letter.raw !== undefined ? { raw: letter.raw } : {}),
+        });
+      } catch {
+        out.push({ id, events: [], attempts: 0, error: 'unreadable dead letter', diedAt: '', raw });
       }
     }
     return out;
@@ -185,12 +217,6 @@ export class EventQueue {
       if (await this.#move(dead, pathFor({ kind: 'eventQueued', endpoint: this.endpoint, file: `${id}.0.0` }))) moved++;
     }
     return moved;
-  }
-
-  /** Events of a queue file or a dead letter (both have `events`). */
-  async #eventsAt(path: string): Promise<EnvelopeEvent[]> {
-    const parsed = JSON.parse(decoder.decode(await this.driver.getContent(path))) as { events?: EnvelopeEvent[] };
-    return parsed.events ?? [];
   }
 
   #sending(entry: ClaimedEntry): string {

@@ -1,17 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeleteEvent } from '../hooks.js';
+import type { DriverCallOptions } from '../storage/driver.js';
 import { MemoryStorage } from '../storage/memory-driver.js';
 import { baseName, pathFor } from '../storage/paths.js';
 import { Receiver, until } from '../test-support/webhook-receiver.js';
 import { EVENTS_MEDIA_TYPE } from './envelope.js';
-import {
-  createWebhookSink,
-  parseRetryAfter,
-  retryDelay,
-  WebhookDeliveryError,
-  type WebhookSink,
-  type WebhookSinkOptions,
-} from './webhook-sink.js';
+import { createWebhookSink, WebhookDeliveryError, type WebhookSink, type WebhookSinkOptions } from './webhook-sink.js';
 
 let receiver: Receiver;
 let storage: MemoryStorage;
@@ -174,6 +168,52 @@ describe('createWebhookSink', () => {
     for (const r of receiver.received) expect(tagsOf(r.events)).toEqual([...tagsOf(r.events)].sort());
   });
 
+  it('should bury a queue entry that is not JSON and deliver the rest', async () => {
+    const errors: unknown[] = [];
+    const s = sink({ onError: (e) => void errors.push(e) });
+    await s.hooks.onDelete?.(tagDeleted('before'));
+    await storage.putContent(
+      pathFor({ kind: 'eventQueued', endpoint: 'webhook', file: '01ARZ3NDEKTSV4RRFFQ69G5FAV.0.0' }),
+      new TextEncoder().encode('{"ev'),
+    );
+    await s.hooks.onDelete?.(tagDeleted('after'));
+    s.start();
+
+    await until(async () => (await s.pending()) === 0);
+    expect(tagsOf(receiver.delivered())).toEqual(['before', 'after']);
+    expect(await s.deadLetters()).toEqual([
+      {
+        id: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+        events: [],
+        attempts: 0,
+        error: expect.stringMatching(/not JSON/),
+        diedAt: expect.any(String),
+        raw: '{"ev',
+      },
+    ]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('should take its own claim back after a storage error and deliver it later', async () => {
+    let failures = 1;
+    class Flaky extends MemoryStorage {
+      override getContent(path: string, options?: DriverCallOptions): Promise<Uint8Array> {
+        if (path.includes('/_events/webhook/sending/') && failures-- > 0) return Promise.reject(new Error('EIO'));
+        return super.getContent(path, options);
+      }
+    }
+    storage = new Flaky();
+    const errors: unknown[] = [];
+    const s = sink({ onError: (e) => void errors.push(e), pollIntervalMs: 20 });
+    await s.hooks.onDelete?.(tagDeleted('v1'));
+    s.start();
+
+    await until(async () => (await s.pending()) === 0);
+    expect(tagsOf(receiver.delivered())).toEqual(['v1']);
+    expect(errors).toMatchObject([{ message: 'EIO' }]);
+    expect(await s.deadLetters()).toEqual([]);
+  });
+
   it('should send only the actions its filter names', async () => {
     const s = sink({ filter: ['pull', 'rename'] });
     s.start();
@@ -188,34 +228,5 @@ describe('createWebhookSink', () => {
     expect(() => createWebhookSink({ url: 'ftp://x/', storage })).toThrow(/http or https/);
     expect(() => createWebhookSink({ url: receiver.url, storage, name: '../x' })).toThrow(/name/);
     expect(() => createWebhookSink({ url: receiver.url, storage, maxAttempts: 0 })).toThrow(/maxAttempts/);
-  });
-});
-
-describe('retryDelay', () => {
-  const backoff = { baseMs: 1_000, maxMs: 300_000 };
-
-  it('should double from the base, cap at the maximum, and keep at least half of it', () => {
-    expect([1, 2, 3, 4].map((n) => retryDelay(n, backoff, () => 0))).toEqual([500, 1_000, 2_000, 4_000]);
-    expect([1, 2, 3, 4].map((n) => retryDelay(n, backoff, () => 0.999_999))).toEqual(
-      [1_000, 2_000, 4_000, 8_000].map((v) => expect.closeTo(v, 0)),
-    );
-    expect(retryDelay(30, backoff, () => 0)).toBe(150_000);
-    expect(retryDelay(1_000, backoff, () => 1)).toBe(300_000);
-  });
-
-  it('should wait at least Retry-After, but never beyond the maximum', () => {
-    expect(retryDelay(1, backoff, () => 0, 10_000)).toBe(10_000);
-    expect(retryDelay(1, backoff, () => 0, 3_600_000)).toBe(300_000);
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('should read seconds and HTTP dates', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z');
-    expect(parseRetryAfter('120', now)).toBe(120_000);
-    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
-    expect(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });

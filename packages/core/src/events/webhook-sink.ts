@@ -33,15 +33,9 @@ import { EVENT_HOOKS, type EventHook } from '../api/events.js';
 import type { RegistryHooks } from '../hooks.js';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { guard } from '../storage/guard.js';
-import {
-  EVENTS_MEDIA_TYPE,
-  toEnvelopeEvents,
-  type EnvelopeAction,
-  type EnvelopeEvent,
-  type EnvelopeSource,
-  type HookEvent,
-} from './envelope.js';
-import { EventQueue, type ClaimedEntry, type DeadLetter, type QueuedEntry } from './webhook-queue.js';
+import { toEnvelopeEvents, type EnvelopeAction, type EnvelopeEvent, type EnvelopeSource, type HookEvent } from './envelope.js';
+import { postEnvelope, retryDelay, type Outcome, type PostOptions } from './webhook-delivery.js';
+import { CorruptEntryError, EventQueue, type ClaimedEntry, type DeadLetter, type QueuedEntry } from './webhook-queue.js';
 
 /** Sent unless the filter says otherwise: everything but `pull`, which is by far the most frequent. */
 export const DEFAULT_WEBHOOK_ACTIONS: readonly EnvelopeAction[] = ['push', 'delete', 'mount', 'rename', 'cleanup', 'gc'];
@@ -130,17 +124,6 @@ export class WebhookDeliveryError extends Error {
 
 const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-type Outcome =
-  | { readonly kind: 'delivered' }
-  | { readonly kind: 'stopped' }
-  | {
-      readonly kind: 'failed';
-      readonly retry: boolean;
-      readonly status: number | null;
-      readonly error: string;
-      readonly retryAfterMs?: number;
-    };
-
 /**
  * Create a webhook sink. Call `start()` to deliver and `stop()` before the process exits.
  * @throws Error when `url` is not http(s), `name` is malformed, or a number option is out of range.
@@ -159,12 +142,9 @@ class Sink implements WebhookSink {
   readonly hooks: RegistryHooks;
   readonly #queue: EventQueue;
   readonly #owner = ulid();
-  readonly #url: string;
-  readonly #headers: Headers;
-  readonly #timeoutMs: number;
+  readonly #post: Omit<PostOptions, 'signal'>;
   readonly #maxAttempts: number;
-  readonly #baseMs: number;
-  readonly #maxMs: number;
+  readonly #backoff: { readonly baseMs: number; readonly maxMs: number };
   readonly #batchSize: number;
   readonly #pollMs: number;
   readonly #claimTimeoutMs: number;
@@ -172,10 +152,9 @@ class Sink implements WebhookSink {
   readonly #envelope: { registryUrl?: string; source: EnvelopeSource };
   readonly #options: WebhookSinkOptions;
   #loop: Promise<void> | undefined;
-  #stopping = false;
+  #stop = new AbortController();
   #woken = false;
   #wake: (() => void) | undefined;
-  #inFlight: AbortController | undefined;
 
   constructor(options: WebhookSinkOptions) {
     const url = new URL(options.url);
@@ -183,16 +162,19 @@ class Sink implements WebhookSink {
     const name = options.name ?? 'webhook';
     if (!ENDPOINT_NAME.test(name)) throw new Error(`webhook sink name ${JSON.stringify(name)} must be letters, digits, '.', '_' or '-'`);
     this.#options = options;
-    this.#url = url.href;
-    this.#headers = new Headers({ 'content-type': EVENTS_MEDIA_TYPE });
-    for (const [key, value] of Object.entries(options.headers ?? {})) this.#headers.set(key, value);
-    this.#timeoutMs = positive('timeoutMs', options.timeoutMs, 10_000);
+    const timeoutMs = positive('timeoutMs', options.timeoutMs, 10_000);
+    this.#post = {
+      url: url.href,
+      timeoutMs,
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    };
     this.#maxAttempts = positive('maxAttempts', options.maxAttempts, 10);
-    this.#baseMs = positive('backoff.baseMs', options.backoff?.baseMs, 1_000);
-    this.#maxMs = Math.max(this.#baseMs, positive('backoff.maxMs', options.backoff?.maxMs, 300_000));
+    const baseMs = positive('backoff.baseMs', options.backoff?.baseMs, 1_000);
+    this.#backoff = { baseMs, maxMs: Math.max(baseMs, positive('backoff.maxMs', options.backoff?.maxMs, 300_000)) };
     this.#batchSize = positive('batchSize', options.batchSize, 50);
     this.#pollMs = positive('pollIntervalMs', options.pollIntervalMs, 5_000);
-    this.#claimTimeoutMs = options.claimTimeoutMs ?? Math.max(60_000, 3 * this.#timeoutMs);
+    this.#claimTimeoutMs = options.claimTimeoutMs ?? Math.max(60_000, 3 * timeoutMs);
     const filter = options.filter ?? DEFAULT_WEBHOOK_ACTIONS;
     this.#wanted = typeof filter === 'function' ? filter : (event) => filter.includes(event.action);
     this.#envelope = {
@@ -208,13 +190,12 @@ class Sink implements WebhookSink {
 
   start(): void {
     if (this.#loop) return;
-    this.#stopping = false;
-    this.#loop = this.#run();
+    this.#stop = new AbortController();
+    this.#loop = this.#run(this.#stop.signal);
   }
 
   async stop(): Promise<void> {
-    this.#stopping = true;
-    this.#inFlight?.abort();
+    this.#stop.abort();
     this.#wake?.();
     await this.#loop;
     this.#loop = undefined;
@@ -242,25 +223,26 @@ class Sink implements WebhookSink {
     this.#poke();
   }
 
-  async #run(): Promise<void> {
+  async #run(stop: AbortSignal): Promise<void> {
     let backlog: QueuedEntry[] = [];
     let staleCheckedAt = Number.NEGATIVE_INFINITY;
-    while (!this.#stopping) {
+    while (!stop.aborted) {
       try {
         this.#woken = false;
         const now = Date.now();
         if (now - staleCheckedAt >= this.#pollMs) {
           staleCheckedAt = now;
+          // Between batches this loop holds no claim, so claims of its own are leftovers too.
           if ((await this.#queue.requeueStale(now, this.#claimTimeoutMs)) > 0) backlog = [];
         }
         if (backlog.length === 0) backlog = await this.#queue.waiting();
         const head = backlog[0];
         if (!head) {
-          await this.#idle(this.#pollMs);
+          await this.#idle(this.#pollMs, stop);
           continue;
         }
         if (head.notBefore > now) {
-          await this.#idle(Math.min(head.notBefore - now, this.#pollMs));
+          await this.#idle(Math.min(head.notBefore - now, this.#pollMs), stop);
           backlog = [];
           continue;
         }
@@ -273,17 +255,18 @@ class Sink implements WebhookSink {
           else contended = true;
         }
         // Entries went back to the head, or another process is at work: look again.
-        if (!(await this.#deliver(batch)) || contended) backlog = [];
+        if (!(await this.#deliver(batch, stop)) || contended) backlog = [];
       } catch (error) {
         await this.#report(error);
         backlog = [];
-        await this.#idle(this.#pollMs);
+        staleCheckedAt = Number.NEGATIVE_INFINITY; // a claim may be left behind: take it back next time
+        await this.#idle(this.#pollMs, stop);
       }
     }
   }
 
   /** Send a claimed batch and settle each entry; false when entries went back to the queue. */
-  async #deliver(batch: readonly ClaimedEntry[]): Promise<boolean> {
+  async #deliver(batch: readonly ClaimedEntry[], stop: AbortSignal): Promise<boolean> {
     const events: EnvelopeEvent[] = [];
     const held: ClaimedEntry[] = [];
     for (const entry of batch) {
@@ -292,12 +275,13 @@ class Sink implements WebhookSink {
         held.push(entry);
       } catch (error) {
         if (error instanceof PathNotFoundError) continue; // the claim was lost
-        await this.#queue.bury(entry, entry.attempts, `unreadable queue entry: ${describe(error)}`, Date.now());
+        if (!(error instanceof CorruptEntryError)) throw error; // storage trouble: the loop reports it, the claim is taken back
+        await this.#queue.bury(entry, entry.attempts, error.message, Date.now());
         await this.#report(error);
       }
     }
     if (held.length === 0) return true;
-    const outcome = events.length === 0 ? ({ kind: 'delivered' } as const) : await this.#post(events);
+    const outcome: Outcome = events.length === 0 ? { kind: 'delivered' } : await postEnvelope(events, { ...this.#post, signal: stop });
     if (outcome.kind === 'delivered') {
       for (const entry of held) await this.#queue.done(entry);
       return true;
@@ -308,8 +292,7 @@ class Sink implements WebhookSink {
     }
     const now = Date.now();
     const attempts = Math.max(...held.map((e) => e.attempts)) + 1;
-    const notBefore =
-      now + retryDelay(attempts, { baseMs: this.#baseMs, maxMs: this.#maxMs }, this.#options.random ?? Math.random, outcome.retryAfterMs);
+    const notBefore = now + retryDelay(attempts, this.#backoff, this.#options.random ?? Math.random, outcome.retryAfterMs);
     const buried: ClaimedEntry[] = [];
     for (const entry of held) {
       const tries = entry.attempts + 1;
@@ -320,54 +303,23 @@ class Sink implements WebhookSink {
       }
     }
     if (buried.length > 0) {
-      const ids = events.map((e) => e.id);
       const why = outcome.retry ? `after ${attempts} attempts` : 'refused by the endpoint';
+      const message = `webhook ${this.#post.url}: gave up on ${buried.length} queued event(s) ${why}: ${outcome.error}`;
       await this.#report(
         new WebhookDeliveryError(
-          `webhook ${this.#url}: gave up on ${buried.length} queued event(s) ${why}: ${outcome.error}`,
+          message,
           outcome.status,
           attempts,
-          ids,
+          events.map((e) => e.id),
         ),
       );
     }
     return false;
   }
 
-  async #post(events: readonly EnvelopeEvent[]): Promise<Outcome> {
-    if (this.#stopping) return { kind: 'stopped' };
-    const controller = new AbortController();
-    this.#inFlight = controller;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.#timeoutMs);
-    try {
-      const response = await (this.#options.fetch ?? fetch)(this.#url, {
-        method: 'POST',
-        headers: this.#headers,
-        body: JSON.stringify({ events }),
-        signal: controller.signal,
-      });
-      await response.body?.cancel().catch(() => {});
-      if (response.ok) return { kind: 'delivered' };
-      const status = response.status;
-      const retry = !(status >= 400 && status < 500) || status === 408 || status === 429;
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-      return { kind: 'failed', retry, status, error: `HTTP ${status}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-    } catch (error) {
-      if (this.#stopping && !timedOut) return { kind: 'stopped' };
-      return { kind: 'failed', retry: true, status: null, error: timedOut ? `no answer within ${this.#timeoutMs} ms` : describe(error) };
-    } finally {
-      clearTimeout(timer);
-      this.#inFlight = undefined;
-    }
-  }
-
-  /** Wait `ms`, or less when woken (an event was queued, or stop). */
-  #idle(ms: number): Promise<void> {
-    if (this.#stopping || this.#woken) return Promise.resolve();
+  /** Wait `ms`, or less when woken (an event was queued) or stopped. */
+  #idle(ms: number, stop: AbortSignal): Promise<void> {
+    if (stop.aborted || this.#woken) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -395,41 +347,8 @@ class Sink implements WebhookSink {
   }
 }
 
-/**
- * The delay before attempt `attempts + 1`: `baseMs · 2^(attempts−1)`, capped at `maxMs`, of which
- * a random half is taken off ("equal jitter"), so retries from many processes spread out; at
- * least `retryAfterMs` (capped at `maxMs` too) when the endpoint sent `Retry-After`.
- */
-export function retryDelay(
-  attempts: number,
-  backoff: { baseMs: number; maxMs: number },
-  random: () => number,
-  retryAfterMs?: number,
-): number {
-  const exponential = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(Math.max(attempts - 1, 0), 40));
-  const jittered = exponential / 2 + random() * (exponential / 2);
-  return retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(retryAfterMs, backoff.maxMs));
-}
-
-/** `Retry-After` in ms: delay-seconds or an HTTP date; undefined when absent or malformed. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) throw new Error(`webhook sink: ${name} must be a positive number, got ${value}`);
   return value;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error.message}${cause}`;
-  }
-  return String(error);
 }
