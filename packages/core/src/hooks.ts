@@ -38,10 +38,23 @@ export interface Authorization {
   readonly granted: readonly AccessRequest[];
 }
 
+/** The HTTP request behind an event (Distribution's `request` record). */
+export interface EventRequest {
+  /** Made up by core for this request (a ULID), so a receiver can group a request's events. */
+  readonly id: string;
+  readonly method: string;
+  /** The host (and port) the client addressed. */
+  readonly host: string;
+  /** The `User-Agent` header, or empty. */
+  readonly useragent: string;
+}
+
 /** Payload shared by all events. */
 export interface RegistryEventBase {
   readonly repository: string;
   readonly principal?: unknown;
+  /** The request that caused it; absent when the host's own code called the API. */
+  readonly request?: EventRequest;
   /** When it happened. */
   readonly timestamp: Date;
 }

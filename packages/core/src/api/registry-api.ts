@@ -11,7 +11,7 @@ import { Uploads, type ChunkRange } from '../blobs/uploads.js';
 import type { UploadState } from '../blobs/upload-state.js';
 import type { Digest, DigestAlgorithm } from '../digest.js';
 import { RegistryError } from '../errors/registry-error.js';
-import type { RegistryHooks } from '../hooks.js';
+import type { EventRequest, RegistryHooks } from '../hooks.js';
 import { ManifestStore, type PutManifestResult, type Reference, type StoredManifest } from '../manifests/manifest-store.js';
 import { Referrers, type ReferrerDescriptor } from '../manifests/referrers.js';
 import { assertValidName, assertValidTag } from '../names.js';
@@ -21,9 +21,10 @@ import { ChangeFeed } from './change-feed.js';
 import { NamespaceQuota, type QuotaOptions } from '../management/namespace-quota.js';
 import { emit } from './events.js';
 
-/** Who is acting; passed through to events. */
+/** Who is acting, and the HTTP request when there is one; passed through to events. */
 export interface CallContext {
   readonly principal?: unknown;
+  readonly request?: EventRequest;
 }
 
 export interface RegistryApiOptions {
@@ -80,7 +81,7 @@ export class RegistryApi {
     const info = await this.statBlob(name, digest);
     const stream = await this.blobs.open(digest, range);
     if (!range || range.start === 0) {
-      await emit(this.hooks, 'onPull', { kind: 'blob', repository: name, digest: digest.value, size: info.size, principal: ctx.principal, timestamp: new Date() });
+      await emit(this.hooks, 'onPull', { kind: 'blob', repository: name, digest: digest.value, size: info.size, principal: ctx.principal, request: ctx.request, timestamp: new Date() });
     }
     return stream;
   }
@@ -104,7 +105,7 @@ export class RegistryApi {
     if (!info) return null;
     if (!(await this.links.has(name, digest))) await this.quota?.admit(name, digest, info.size);
     if (!(await this.blobs.reuse(digest, () => this.links.link(name, digest)))) return null;
-    await emit(this.hooks, 'onMount', { repository: name, from, digest: digest.value, size: info.size, principal: ctx.principal, timestamp: new Date() });
+    await emit(this.hooks, 'onMount', { repository: name, from, digest: digest.value, size: info.size, principal: ctx.principal, request: ctx.request, timestamp: new Date() });
     return info;
   }
 
@@ -113,7 +114,7 @@ export class RegistryApi {
     assertValidName(name);
     this.#assertDeletes();
     if (!(await this.links.unlink(name, digest))) throw blobUnknown(name, digest);
-    await emit(this.hooks, 'onDelete', { kind: 'blob', repository: name, digest: digest.value, principal: ctx.principal, timestamp: new Date() });
+    await emit(this.hooks, 'onDelete', { kind: 'blob', repository: name, digest: digest.value, principal: ctx.principal, request: ctx.request, timestamp: new Date() });
   }
 
   // ---- uploads ----
@@ -168,7 +169,7 @@ export class RegistryApi {
     const result = await this.manifests.put(name, body, contentType, 'digest' in reference ? reference.digest : null, tags);
     this.changes.notify(name);
     await emit(this.hooks, 'onPush', {
-      kind: 'manifest', repository: name, digest: result.digest, mediaType: result.mediaType, size: result.size, tags: result.tags, principal: ctx.principal, timestamp: new Date(),
+      kind: 'manifest', repository: name, digest: result.digest, mediaType: result.mediaType, size: result.size, tags: result.tags, principal: ctx.principal, request: ctx.request, timestamp: new Date(),
     });
     return result;
   }
@@ -183,7 +184,7 @@ export class RegistryApi {
     assertValidName(name);
     const m = await this.manifests.get(name, reference);
     await emit(this.hooks, 'onPull', {
-      kind: 'manifest', repository: name, digest: m.digest, mediaType: m.mediaType, size: m.size, tags: 'tag' in reference ? [reference.tag] : [], principal: ctx.principal, timestamp: new Date(),
+      kind: 'manifest', repository: name, digest: m.digest, mediaType: m.mediaType, size: m.size, tags: 'tag' in reference ? [reference.tag] : [], principal: ctx.principal, request: ctx.request, timestamp: new Date(),
     });
     return m;
   }
@@ -196,12 +197,12 @@ export class RegistryApi {
     if ('tag' in reference) {
       await this.manifests.deleteTag(name, reference.tag);
       this.changes.notify(name);
-      await emit(this.hooks, 'onDelete', { kind: 'tag', repository: name, tag: reference.tag, principal: ctx.principal, timestamp });
+      await emit(this.hooks, 'onDelete', { kind: 'tag', repository: name, tag: reference.tag, principal: ctx.principal, request: ctx.request, timestamp });
       return;
     }
     await this.manifests.deleteManifest(name, reference.digest);
     this.changes.notify(name);
-    await emit(this.hooks, 'onDelete', { kind: 'manifest', repository: name, digest: reference.digest.value, principal: ctx.principal, timestamp });
+    await emit(this.hooks, 'onDelete', { kind: 'manifest', repository: name, digest: reference.digest.value, principal: ctx.principal, request: ctx.request, timestamp });
   }
 
   // ---- discovery ----
@@ -230,7 +231,7 @@ export class RegistryApi {
   }
 
   async #pushedBlob(name: string, info: BlobInfo, ctx: CallContext): Promise<void> {
-    await emit(this.hooks, 'onPush', { kind: 'blob', repository: name, digest: info.digest, size: info.size, principal: ctx.principal, timestamp: new Date() });
+    await emit(this.hooks, 'onPush', { kind: 'blob', repository: name, digest: info.digest, size: info.size, principal: ctx.principal, request: ctx.request, timestamp: new Date() });
   }
 }
 

@@ -181,6 +181,12 @@ describe('toEnvelopeEvents', () => {
     });
   });
 
+  it('should carry the request record of events an HTTP request caused', () => {
+    const request = { id: 'R1', method: 'PUT', host: 'registry.example.com', useragent: 'docker/27.0' };
+    const [event] = convert({ hook: 'onDelete', event: { kind: 'tag', repository: 'team/app', tag: 'v1', request, timestamp } });
+    expect(event?.request).toEqual(request);
+  });
+
   it('should leave url out without a registry URL, and make fresh ids by default', () => {
     const event = { kind: 'blob' as const, repository: 'team/app', digest, size: 3, timestamp };
     const [a] = toEnvelopeEvents({ hook: 'onPush', event });

@@ -26,14 +26,16 @@
  * `run` is `{ id, status, dryRun, startedAt, finishedAt, deleted: { tags?, manifests?, blobs?,
  * bytes? }, failed, errors }`. `url` needs {@link EnvelopeOptions.registryUrl}. `actor.name` is
  * the principal's `subject` (or `name`, `username`, or the principal itself when a string);
- * anonymous callers have an empty actor. `request` carries what the event knows of the HTTP
- * request: hook events do not carry it yet, so it is empty. `source.instanceID` changes with
+ * anonymous callers have an empty actor. `request` is `{ id, method, host, useragent }` for
+ * events an HTTP request caused (`id` is made up per request: a request's events share it;
+ * `addr`, the client address, is not known to core), empty for runs and for calls of the host's
+ * own code. `source.instanceID` changes with
  * every sink (every process start), as in Distribution.
  * @module
  */
 import { ulid } from 'ulid';
 import type { EventHook, EventOf } from '../api/events.js';
-import type { RunDeletions, RunEvent } from '../hooks.js';
+import type { EventRequest, RunDeletions, RunEvent } from '../hooks.js';
 
 /**
  * The envelope's media type, sent as `Content-Type`. Distribution 2.x sends this one;
@@ -139,13 +141,17 @@ export type HookEvent = { [K in EventHook]: { readonly hook: K; readonly event: 
 export function toEnvelopeEvents(input: HookEvent, options: EnvelopeOptions = {}): EnvelopeEvent[] {
   const newId = options.newId ?? (() => ulid());
   const source = { ...options.source };
-  const base = (action: EnvelopeAction, timestamp: Date, principal: unknown, target: EnvelopeTarget): EnvelopeEvent => ({
+  const base = (
+    action: EnvelopeAction,
+    e: { timestamp: Date; principal?: unknown; request?: EventRequest },
+    target: EnvelopeTarget,
+  ): EnvelopeEvent => ({
     id: newId(),
-    timestamp: timestamp.toISOString(),
+    timestamp: e.timestamp.toISOString(),
     action,
     target: compact(target),
-    request: {},
-    actor: actorOf(principal),
+    request: e.request ? { ...e.request } : {},
+    actor: actorOf(e.principal),
     source,
   });
   const url = (repository: string, kind: 'manifests' | 'blobs', digest: string) =>
@@ -157,7 +163,7 @@ export function toEnvelopeEvents(input: HookEvent, options: EnvelopeOptions = {}
       const e = input.event;
       const action = input.hook === 'onPush' ? 'push' : 'pull';
       if (e.kind === 'blob') {
-        return [base(action, e.timestamp, e.principal, blobTarget(e.repository, e.digest, e.size, url(e.repository, 'blobs', e.digest)))];
+        return [base(action, e, blobTarget(e.repository, e.digest, e.size, url(e.repository, 'blobs', e.digest)))];
       }
       const target: EnvelopeTarget = {
         mediaType: e.mediaType,
@@ -168,35 +174,35 @@ export function toEnvelopeEvents(input: HookEvent, options: EnvelopeOptions = {}
         url: url(e.repository, 'manifests', e.digest),
       };
       const tags = e.tags.length > 0 ? e.tags : [undefined];
-      return tags.map((tag) => base(action, e.timestamp, e.principal, { ...target, tag }));
+      return tags.map((tag) => base(action, e, { ...target, tag }));
     }
     case 'onMount': {
       const e = input.event;
       const target = blobTarget(e.repository, e.digest, e.size, url(e.repository, 'blobs', e.digest));
-      return [base('mount', e.timestamp, e.principal, { ...target, fromRepository: e.from ?? undefined })];
+      return [base('mount', e, { ...target, fromRepository: e.from ?? undefined })];
     }
     case 'onDelete': {
       const e = input.event;
       switch (e.kind) {
         case 'tag':
-          return [base('delete', e.timestamp, e.principal, { repository: e.repository, tag: e.tag })];
+          return [base('delete', e, { repository: e.repository, tag: e.tag })];
         case 'repository':
-          return [base('delete', e.timestamp, e.principal, { repository: e.repository })];
+          return [base('delete', e, { repository: e.repository })];
         default:
-          return [base('delete', e.timestamp, e.principal, { digest: e.digest, repository: e.repository })];
+          return [base('delete', e, { digest: e.digest, repository: e.repository })];
       }
     }
     case 'onRename': {
       const e = input.event;
-      return [base('rename', e.timestamp, e.principal, { repository: e.repository, toRepository: e.to })];
+      return [base('rename', e, { repository: e.repository, toRepository: e.to })];
     }
     case 'onCleanupRun': {
       const e = input.event;
-      return [{ ...base('cleanup', e.timestamp, e.principal, { repository: e.project }), run: runOf(e) }];
+      return [{ ...base('cleanup', e, { repository: e.project }), run: runOf(e) }];
     }
     case 'onGcRun': {
       const e = input.event;
-      return [{ ...base('gc', e.timestamp, e.principal, {}), run: runOf(e) }];
+      return [{ ...base('gc', e, {}), run: runOf(e) }];
     }
     default: {
       const never: never = input;

@@ -72,7 +72,10 @@ describe('a registry with a webhook sink', () => {
     expect(actions).not.toContain('pull');
     expect(actions.filter((a) => a === 'push')).toHaveLength(3); // config, layer, manifest
     expect(receiver.delivered().at(-1)).toMatchObject({ action: 'delete', target: { repository: 'team/app', tag: 'v1' } });
-    expect(receiver.delivered().find((e) => e.target.tag === 'v1' && e.action === 'push')?.target.digest).toBe(digest);
+    const manifestPush = receiver.delivered().find((e) => e.target.tag === 'v1' && e.action === 'push');
+    expect(manifestPush?.target.digest).toBe(digest);
+    expect(manifestPush?.request).toEqual({ id: expect.stringMatching(/^[0-9A-Z]{26}$/), method: 'PUT', host: 'localhost', useragent: '' });
+    expect(receiver.delivered().at(-1)?.request).toMatchObject({ method: 'DELETE' });
   });
 
   it('should report a queue that cannot be written and still answer the push', async () => {

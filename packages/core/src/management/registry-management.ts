@@ -198,7 +198,7 @@ export class RegistryManagement {
       const files = await moveRepositoryFiles(driver, from, to);
       this.index.forget(from);
       this.api.changes.notify(to);
-      await emit(this.api.hooks, 'onRename', { repository: from, to, files, principal: ctx.principal, timestamp: new Date() });
+      await emit(this.api.hooks, 'onRename', { repository: from, to, files, principal: ctx.principal, request: ctx.request, timestamp: new Date() });
       return { from, to, files };
     });
   }

@@ -79,7 +79,7 @@ export class RepositoryDeletions {
       }
       await this.api.options.storage.delete(pathFor({ kind: 'repository', name })).catch(ignoreGone);
       this.onDeleted(name);
-      await emit(this.api.hooks, 'onDelete', { kind: 'repository', repository: name, principal: ctx.principal, timestamp: new Date() });
+      await emit(this.api.hooks, 'onDelete', { kind: 'repository', repository: name, principal: ctx.principal, request: ctx.request, timestamp: new Date() });
       update({ status: 'done', finishedAt: new Date().toISOString() });
     } catch (error) {
       update({ status: 'failed', finishedAt: new Date().toISOString(), error: error instanceof Error ? error.message : String(error) });

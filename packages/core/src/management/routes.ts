@@ -31,6 +31,7 @@ import { z } from 'zod';
 import { errorResponse } from '../errors/serialize.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { AccessRequest } from '../hooks.js';
+import { eventRequest } from '../api/events.js';
 import { covers } from '../router/access.js';
 import { readLimited } from '../streams.js';
 import { MAX_PAGE, type RegistryManagement } from './registry-management.js';
@@ -85,7 +86,7 @@ export function createManagementRoutes(management: RegistryManagement, options: 
       throw new RegistryError('DENIED', `requested access to ${access.type} ${access.name} (${access.actions.join(',')}) is denied`);
     }
   };
-  const principalOf = (c: Context) => ({ principal: (c.env as { wharfPrincipal?: unknown } | undefined)?.wharfPrincipal });
+  const principalOf = (c: Context) => ({ principal: (c.env as { wharfPrincipal?: unknown } | undefined)?.wharfPrincipal, request: eventRequest(c.req.raw) });
 
   const app = new Hono();
   app.onError(async (error, c) => {

@@ -6,6 +6,7 @@
  * @module
  */
 import { Hono } from 'hono';
+import { eventRequest } from '../api/events.js';
 import type { RegistryApi } from '../api/registry-api.js';
 import { errorResponse } from '../errors/serialize.js';
 import { isRegistryError, RegistryError } from '../errors/registry-error.js';
@@ -88,6 +89,7 @@ async function route(api: RegistryApi, options: AppOptions, request: Request, me
   }
   const ctx: HandlerContext = {
     api, request, method, url, params, name, principal, granted,
+    call: { principal, request: eventRequest(request) },
     limits: options.limits,
     redirects: options.redirects,
     open: !hook,

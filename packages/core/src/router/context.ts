@@ -1,5 +1,5 @@
 /** What every route handler receives. @module */
-import type { RegistryApi } from '../api/registry-api.js';
+import type { CallContext, RegistryApi } from '../api/registry-api.js';
 import type { AccessRequest } from '../hooks.js';
 import type { RegistryLimits } from '../registry-options.js';
 import type { Method } from './routes.js';
@@ -30,6 +30,8 @@ export interface HandlerContext {
   /** The validated repository name, for routes that have one. */
   readonly name: string;
   readonly principal: unknown;
+  /** Who is calling and the request, for the events the API emits. */
+  readonly call: CallContext;
   /** Access granted by the authorization hook (everything asked for in open mode). */
   readonly granted: readonly AccessRequest[];
   readonly limits: ResolvedLimits;

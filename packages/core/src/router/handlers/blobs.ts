@@ -10,15 +10,15 @@ export const blobHandlers: Partial<Record<string, Handler>> = {
   async HEAD(ctx) {
     return serveBlob(ctx, true);
   },
-  async DELETE({ api, name, params, principal }) {
+  async DELETE({ api, name, params, call }) {
     const digest = digestParam(params.digest);
-    await api.deleteBlob(name, digest, { principal });
+    await api.deleteBlob(name, digest, call);
     return empty(202, { 'Docker-Content-Digest': digest.value });
   },
 };
 
 async function serveBlob(ctx: Parameters<Handler>[0], head: boolean): Promise<Response> {
-  const { api, name, params, request, principal } = ctx;
+  const { api, name, params, request, call } = ctx;
   const digest = digestParam(params.digest);
   const info = await api.statBlob(name, digest);
   const headers: Record<string, string> = {
@@ -44,7 +44,7 @@ async function serveBlob(ctx: Parameters<Handler>[0], head: boolean): Promise<Re
   if (head) {
     return new Response(null, { status: 200, headers: { ...headers, 'Content-Length': String(info.size) } });
   }
-  const body = await api.openBlob(name, digest, range, { principal });
+  const body = await api.openBlob(name, digest, range, call);
   if (range) {
     return new Response(body, {
       status: 206,

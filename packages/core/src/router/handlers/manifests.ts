@@ -38,7 +38,7 @@ export const manifestHandlers: Partial<Record<string, Handler>> = {
   async HEAD(ctx) {
     return serveManifest(ctx, true);
   },
-  async PUT({ api, name, params, request, url, limits, principal }) {
+  async PUT({ api, name, params, request, url, limits, call }) {
     const reference = parseReference(params.reference);
     const extraTags = url.searchParams.getAll('tag');
     if (extraTags.length > limits.maxTagsPerPut) {
@@ -55,7 +55,7 @@ export const manifestHandlers: Partial<Record<string, Handler>> = {
     }
     const body = await readLimited(request.body, limits.manifestMaxBytes);
     if (!body) throw tooLarge();
-    const result = await api.putManifest(name, reference, body, request.headers.get('content-type'), extraTags, { principal });
+    const result = await api.putManifest(name, reference, body, request.headers.get('content-type'), extraTags, call);
     const headers: Record<string, string> = {
       Location: `/v2/${name}/manifests/${result.digest}`,
       'Docker-Content-Digest': result.digest,
@@ -64,17 +64,17 @@ export const manifestHandlers: Partial<Record<string, Handler>> = {
     if (extraTags.length > 0) headers['OCI-Tag'] = result.tags.join(', ');
     return empty(201, headers);
   },
-  async DELETE({ api, name, params, principal }) {
-    await api.deleteManifest(name, parseReference(params.reference), { principal });
+  async DELETE({ api, name, params, call }) {
+    await api.deleteManifest(name, parseReference(params.reference), call);
     return empty(202);
   },
 };
 
 async function serveManifest(ctx: HandlerContext, head: boolean): Promise<Response> {
-  const { api, name, params, request, principal } = ctx;
+  const { api, name, params, request, call } = ctx;
   const reference = parseReference(params.reference);
   // HEAD needs only the descriptor; GET reads the bytes once (from cache when it can).
-  const found: ManifestLink | StoredManifest = head ? await api.headManifest(name, reference) : await api.getManifest(name, reference, { principal });
+  const found: ManifestLink | StoredManifest = head ? await api.headManifest(name, reference) : await api.getManifest(name, reference, call);
   const chosen = await negotiate(ctx, found, reference, head);
   const headers = manifestHeaders(chosen);
   const inm = request.headers.get('if-none-match');
@@ -111,5 +111,5 @@ async function negotiate(
   const childDigest = child ? tryParseDigest(child.digest) : null;
   if (!childDigest || !(await ctx.api.manifests.has(ctx.name, childDigest))) return found;
   const childReference = { digest: childDigest };
-  return head ? ctx.api.headManifest(ctx.name, childReference) : ctx.api.getManifest(ctx.name, childReference, { principal: ctx.principal });
+  return head ? ctx.api.headManifest(ctx.name, childReference) : ctx.api.getManifest(ctx.name, childReference, ctx.call);
 }

@@ -28,7 +28,7 @@ function created(name: string, digest: string): Response {
 
 export const uploadStartHandlers: Partial<Record<string, Handler>> = {
   async POST(ctx) {
-    const { api, name, url, request, principal } = ctx;
+    const { api, name, url, request, call } = ctx;
     const q = url.searchParams;
     const mount = q.get('mount');
     if (mount !== null) {
@@ -37,7 +37,7 @@ export const uploadStartHandlers: Partial<Record<string, Handler>> = {
     }
     const digest = q.get('digest');
     if (digest !== null && mount === null) {
-      const info = await api.putBlob(name, digestParam(digest), request.body, { principal });
+      const info = await api.putBlob(name, digestParam(digest), request.body, call);
       return created(name, info.digest);
     }
     const algorithm = q.get('digest-algorithm');
@@ -65,7 +65,7 @@ async function tryMount(ctx: HandlerContext, mount: string, from: string | null)
     // Without `from`, only an open registry can know the caller may read the blob.
     return null;
   }
-  const info = await ctx.api.mountBlob(ctx.name, digest, from, { principal: ctx.principal });
+  const info = await ctx.api.mountBlob(ctx.name, digest, from, ctx.call);
   if (!info) return null;
   await drain(ctx.request.body);
   return created(ctx.name, info.digest);
@@ -83,7 +83,7 @@ export const uploadHandlers: Partial<Record<string, Handler>> = {
     const size = await withSessionHeaders(name, id, () => api.appendUpload(name, id, request.body, range));
     return empty(202, sessionHeaders(name, id, size));
   },
-  async PUT({ api, name, params, request, url, principal }) {
+  async PUT({ api, name, params, request, url, call }) {
     const id = params.uuid ?? '';
     const digest = url.searchParams.get('digest');
     if (digest === null) {
@@ -92,7 +92,7 @@ export const uploadHandlers: Partial<Record<string, Handler>> = {
     }
     const range = parseContentRange(request.headers.get('content-range'), request.headers.get('content-length'));
     const expected = digestParam(digest);
-    const info = await withSessionHeaders(name, id, () => api.completeUpload(name, id, expected, request.body, range, { principal }));
+    const info = await withSessionHeaders(name, id, () => api.completeUpload(name, id, expected, request.body, range, call));
     return created(name, info.digest);
   },
   async DELETE({ api, name, params }) {
