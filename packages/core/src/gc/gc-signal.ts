@@ -5,8 +5,9 @@
  * @module
  */
 import { PathNotFoundError, type DriverCallOptions, type StorageDriver } from '../storage/driver.js';
-import { pathFor } from '../storage/paths.js';
+import { baseName, pathFor } from '../storage/paths.js';
 import { MARKER_CACHE_MS, WRITE_BUDGET_MS } from './protocol.js';
+import { listOrEmpty } from './walk.js';
 
 /** What a process knows about running collections at one moment. */
 export interface GcObservation {
@@ -93,10 +94,27 @@ export class GcSignal {
 }
 
 /**
- * Touch a stored file.
- * @returns false when it is not there (a collection may just have taken it away).
+ * Touch a stored file that a write reuses. When it is not there, a running collection may
+ * have just moved it into its trash (after this or another process touched it, or while it
+ * still looked unused): then it is moved back and touched. The collection's recheck finds it
+ * gone from the trash and leaves it alone; a file already deleted is gone for good.
+ * @returns false when the file is not stored (the write fails or falls back).
  */
 export async function touchExisting(driver: StorageDriver, path: string, options?: DriverCallOptions): Promise<boolean> {
+  if (await touch(driver, path, options)) return true;
+  for (const run of await listOrEmpty(driver, pathFor({ kind: 'gcRunningDir' }))) {
+    try {
+      await driver.move(pathFor({ kind: 'gcTrash', run: baseName(run), path }), path, options);
+    } catch (error) {
+      if (error instanceof PathNotFoundError) continue;
+      throw error;
+    }
+    if (await touch(driver, path, options)) return true;
+  }
+  return false;
+}
+
+async function touch(driver: StorageDriver, path: string, options?: DriverCallOptions): Promise<boolean> {
   try {
     await driver.touch(path, options);
     return true;

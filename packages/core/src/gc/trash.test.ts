@@ -18,6 +18,13 @@ class RacyStorage extends MemoryStorage {
     await super.move(sourcePath, destPath, options);
     if (intoTrash) await this.after?.(sourcePath);
   }
+
+  afterDelete: ((path: string) => Promise<void>) | undefined;
+
+  override async delete(path: string, options?: DriverCallOptions): Promise<void> {
+    await super.delete(path, options);
+    if (path.startsWith(`${GC_ROOT}/trash/`)) await this.afterDelete?.(path);
+  }
 }
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -134,11 +141,25 @@ describe('collectGarbage racing a push', () => {
     for (const d of [image.config, ...image.layers]) expect((await t.app.request(`/v2/${name}/blobs/${d}`)).status).toBe(200);
   });
 
-  it('should fail a push that reuses a file after its move, and take the retry', async () => {
-    const { inner, t, image, push, upload } = await orphanedImage();
-    let code = '';
+  it('should let a push that reuses a file after its move take it back from the trash', async () => {
+    const { inner, t, image, push } = await orphanedImage();
+    let status = 0;
     inner.after = async () => {
       inner.after = undefined;
+      status = (await push()).status;
+    };
+    const report = await t.gc();
+    expect(status).toBe(201);
+    expect(report.deleted.blobs.count).toBe(0);
+    expect(report.deleted.layerLinks.count).toBe(0);
+    for (const d of [image.config, ...image.layers]) expect((await t.app.request(`/v2/${name}/blobs/${d}`)).status).toBe(200);
+  });
+
+  it('should fail a push whose reused file was already deleted, and take the retry', async () => {
+    const { inner, t, image, push, upload } = await orphanedImage();
+    let code = '';
+    inner.afterDelete = async () => {
+      inner.afterDelete = undefined;
       code = await errorCode(await push());
     };
     const report = await t.gc();
