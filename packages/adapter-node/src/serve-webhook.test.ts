@@ -4,7 +4,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_WEBHOOK_ACTIONS, type EnvelopeEvent } from '@wharf/core';
+import { createWebhookSink, DEFAULT_WEBHOOK_ACTIONS, type EnvelopeEvent } from '@wharf/core';
+import { FsStorage } from '@wharf/storage-fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServeConfig } from './config.js';
 import { startRegistryServer, type CommandIo } from './serve-command.js';
@@ -143,5 +144,27 @@ describe('wharf serve with WHARF_WEBHOOK_URL', () => {
     ]);
     expect(endpoint.accepted[2]?.target.digest).toBe(digest);
     expect(new Set(endpoint.accepted.map((e) => e.id)).size).toBe(3);
+  });
+
+  it('should let two processes share one queue on disk without sending an event twice', async () => {
+    // Two sinks over two FsStorage instances on one directory: what two servers would do.
+    const sinks = [0, 1].map(() =>
+      createWebhookSink({ url: endpoint.url, storage: new FsStorage({ root: dataDir }), batchSize: 3, backoff: { baseMs: 5, maxMs: 20 } }),
+    );
+    const tags = Array.from({ length: 60 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+    const [a, b] = sinks;
+    try {
+      for (const [i, tag] of tags.entries()) {
+        await sinks[i % 2]?.hooks.onDelete?.({ kind: 'tag', repository: 'team/app', tag, timestamp: new Date() });
+      }
+      a?.start();
+      b?.start();
+      await until(() => endpoint.accepted.length >= tags.length);
+      await until(async () => (await a?.pending()) === 0);
+    } finally {
+      await Promise.all(sinks.map((s) => s.stop()));
+    }
+    expect(endpoint.accepted.map((e) => e.target.tag).sort()).toEqual(tags);
+    expect(new Set(endpoint.accepted.map((e) => e.id)).size).toBe(tags.length);
   });
 });
