@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { guard } from '../storage/guard.js';
 import { MemoryStorage } from '../storage/memory-driver.js';
 import { pathFor } from '../storage/paths.js';
+import { createRegistry } from '../registry.js';
+import { pushImage } from '../test-support/fixtures.js';
 import { collectGarbage, GcAbortedError } from './collector.js';
 import { asMover, MOVER_STALE_MS } from './movers.js';
 
@@ -58,5 +60,20 @@ describe('movers and collections', () => {
     const startedAt = new Date(Date.now() - MOVER_STALE_MS - 1000).toISOString();
     await driver.putContent(pathFor({ kind: 'gcMover', id: 'dead' }), new TextEncoder().encode(JSON.stringify({ what: 'renaming x', startedAt })));
     await collectGarbage(driver, { ...fast, moverTimeoutMs: 10 });
+  });
+});
+
+describe('repository rename and collections', () => {
+  it('should refuse a rename while a collection runs, and rename once it is over', async () => {
+    const storage = guard(new MemoryStorage());
+    const registry = createRegistry({ storage });
+    await pushImage(registry.app, 'team/app', 'v1');
+    const marker = pathFor({ kind: 'gcRunning', run: 'r' });
+    await storage.putContent(marker, new Uint8Array([1]));
+    await expect(registry.management.renameRepository('team/app', 'team/new')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect((await registry.app.request('/v2/team/app/manifests/v1')).status).toBe(200);
+    await storage.delete(marker);
+    await registry.management.renameRepository('team/app', 'team/new');
+    expect((await registry.app.request('/v2/team/new/manifests/v1')).status).toBe(200);
   });
 });

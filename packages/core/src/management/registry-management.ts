@@ -14,6 +14,7 @@ import { keysetPage, type SortOrder } from './keyset.js';
 import { RepositoryDeletions, type RepositoryDeletion } from './repository-deletions.js';
 import { RepositoryIndex, type RepositorySummary } from './repository-index.js';
 import { checkRename, isRepository, moveRepositoryFiles } from './repository-rename.js';
+import { asMover } from '../gc/movers.js';
 import { emit } from '../api/events.js';
 import { createCleanup, type Cleanup } from '../lifecycle/cleanup/create-cleanup.js';
 import { readTagRecords, type TagRecord } from './tag-records.js';
@@ -195,7 +196,8 @@ export class RegistryManagement {
       if (await isRepository(driver, to)) {
         throw new RegistryError('NAME_CONFLICT', `repository ${to} exists already`, { detail: { name: to } });
       }
-      const files = await moveRepositoryFiles(driver, from, to);
+      // Never during a garbage collection: its mark could miss files on the move (gc/movers.ts).
+      const files = await asMover(driver, `renaming ${from} to ${to}`, () => moveRepositoryFiles(driver, from, to));
       this.index.forget(from);
       this.api.changes.notify(to);
       await emit(this.api.hooks, 'onRename', { repository: from, to, files, principal: ctx.principal, request: ctx.request, timestamp: new Date() });
