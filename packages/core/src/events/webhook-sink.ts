@@ -196,7 +196,6 @@ class Sink implements WebhookSink {
 
   async stop(): Promise<void> {
     this.#stop.abort();
-    this.#wake?.();
     await this.#loop;
     this.#loop = undefined;
   }
@@ -242,7 +241,8 @@ class Sink implements WebhookSink {
           continue;
         }
         if (head.notBefore > now) {
-          await this.#idle(Math.min(head.notBefore - now, this.#pollMs), stop);
+          // New events queue up behind the head: only its backoff (or another process) can change anything.
+          await this.#idle(Math.min(head.notBefore - now, this.#pollMs), stop, false);
           backlog = [];
           continue;
         }
@@ -267,12 +267,10 @@ class Sink implements WebhookSink {
 
   /** Send a claimed batch and settle each entry; false when entries went back to the queue. */
   async #deliver(batch: readonly ClaimedEntry[], stop: AbortSignal): Promise<boolean> {
-    const events: EnvelopeEvent[] = [];
-    const held: ClaimedEntry[] = [];
+    const held: Array<{ entry: ClaimedEntry; events: EnvelopeEvent[] }> = [];
     for (const entry of batch) {
       try {
-        events.push(...(await this.#queue.read(entry)));
-        held.push(entry);
+        held.push({ entry, events: await this.#queue.read(entry) });
       } catch (error) {
         if (error instanceof PathNotFoundError) continue; // the claim was lost
         if (!(error instanceof CorruptEntryError)) throw error; // storage trouble: the loop reports it, the claim is taken back
@@ -281,55 +279,58 @@ class Sink implements WebhookSink {
       }
     }
     if (held.length === 0) return true;
+    const events = held.flatMap((h) => h.events);
     const outcome: Outcome = events.length === 0 ? { kind: 'delivered' } : await postEnvelope(events, { ...this.#post, signal: stop });
     if (outcome.kind === 'delivered') {
-      for (const entry of held) await this.#queue.done(entry);
+      for (const { entry } of held) await this.#queue.done(entry);
       return true;
     }
     if (outcome.kind === 'stopped') {
-      for (const entry of held) await this.#queue.release(entry, entry.attempts, 0);
+      for (const { entry } of held) await this.#queue.release(entry, entry.attempts, 0);
       return false;
     }
     const now = Date.now();
-    const attempts = Math.max(...held.map((e) => e.attempts)) + 1;
+    const attempts = Math.max(...held.map((h) => h.entry.attempts)) + 1;
     const notBefore = now + retryDelay(attempts, this.#backoff, this.#options.random ?? Math.random, outcome.retryAfterMs);
-    const buried: ClaimedEntry[] = [];
-    for (const entry of held) {
+    const buried: EnvelopeEvent[] = [];
+    for (const { entry, events: entryEvents } of held) {
       const tries = entry.attempts + 1;
       if (!outcome.retry || tries >= this.#maxAttempts) {
-        if (await this.#queue.bury(entry, tries, outcome.error, now)) buried.push(entry);
+        if (await this.#queue.bury(entry, tries, outcome.error, now)) buried.push(...entryEvents);
       } else {
         await this.#queue.release(entry, tries, notBefore);
       }
     }
     if (buried.length > 0) {
       const why = outcome.retry ? `after ${attempts} attempts` : 'refused by the endpoint';
-      const message = `webhook ${this.#post.url}: gave up on ${buried.length} queued event(s) ${why}: ${outcome.error}`;
+      const message = `webhook ${this.#post.url}: gave up on ${buried.length} event(s) ${why}: ${outcome.error}`;
       await this.#report(
         new WebhookDeliveryError(
           message,
           outcome.status,
           attempts,
-          events.map((e) => e.id),
+          buried.map((e) => e.id),
         ),
       );
     }
     return false;
   }
 
-  /** Wait `ms`, or less when woken (an event was queued) or stopped. */
-  #idle(ms: number, stop: AbortSignal): Promise<void> {
-    if (stop.aborted || this.#woken) return Promise.resolve();
+  /** Wait `ms`, or less when stopped or (`pokable`) when an event was queued. */
+  #idle(ms: number, stop: AbortSignal, pokable = true): Promise<void> {
+    if (stop.aborted || (pokable && this.#woken)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.#wake = undefined;
+        stop.removeEventListener('abort', done);
+        if (this.#wake === done) this.#wake = undefined;
         resolve();
       };
       const timer = setTimeout(done, ms);
       // An idle sink never keeps a process alive: the queue is durable.
       (timer as { unref?: () => void }).unref?.();
-      this.#wake = done;
+      stop.addEventListener('abort', done, { once: true });
+      if (pokable) this.#wake = done;
     });
   }
 
