@@ -19,6 +19,7 @@ import {
   scheduleGarbageCollection,
   summarizeReport,
   type GcSchedule,
+  type RegistryHooks,
   type StorageDriver,
 } from '@wharf/core';
 import { FsStorage } from '@wharf/storage-fs';
@@ -106,15 +107,16 @@ export async function runGcCommand(argv: readonly string[], io: CommandIo = proc
 /**
  * The standalone server's scheduled collection, when `WHARF_GC_INTERVAL` is set (e.g. `24h`):
  * `WHARF_GC_GRACE` (default 1h) and `WHARF_GC_DELETE_UNTAGGED=1` tune it; each run's summary
- * goes to `log`.
+ * goes to `log` (default: stderr), and each run to the registry's `onGcRun` hook.
  * @returns the schedule (or `null` when unset) and a startup notice.
  * @throws Error on a value that is not a duration.
  */
 export function scheduleGcFromEnv(
   storage: StorageDriver,
   env: NodeJS.ProcessEnv,
-  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  options: { readonly log?: (line: string) => void; readonly hooks?: RegistryHooks } = {},
 ): { schedule: GcSchedule; notice: string } | null {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (!env.WHARF_GC_INTERVAL) return null;
   const intervalMs = parseGcDuration(env.WHARF_GC_INTERVAL);
   if (!intervalMs) throw new Error(`WHARF_GC_INTERVAL: expected a duration such as 24h or 30m, got "${env.WHARF_GC_INTERVAL}"`);
@@ -125,6 +127,7 @@ export function scheduleGcFromEnv(
     intervalMs,
     graceMs,
     deleteUntagged,
+    ...(options.hooks ? { hooks: options.hooks } : {}),
     onReport: (report) => log(`wharf: ${summarizeReport(report)}`),
     onError: (error) => log(`wharf: garbage collection failed: ${error instanceof Error ? error.message : String(error)}`),
   });

@@ -45,15 +45,16 @@ export async function createStandaloneApp(
   options: { readonly log?: (line: string) => void } = {},
 ): Promise<StandaloneApp> {
   const storage = new FsStorage({ root: config.dataDir });
-  // WHARF_GC_INTERVAL: collect garbage on a schedule (online; see gc-command.ts).
-  const gc = scheduleGcFromEnv(storage, process.env);
-  const gcNotices = gc ? [gc.notice] : [];
   const quotas = config.quotas;
   const quota = quotas ? { quota: { bytesFor: (namespace: string) => quotaFor(quotas, namespace) } } : {};
   // WHARF_WEBHOOK_URL: registry events POSTed to a webhook through a queue in the data directory.
   const webhook = config.webhook ? createStandaloneWebhook(storage, config.webhook, config.publicUrl, options.log ?? (() => {})) : undefined;
   const webhookNotices = webhook ? [webhook.notice] : [];
+  // WHARF_GC_INTERVAL: collect garbage on a schedule (online; see gc-command.ts).
+  const gc = scheduleGcFromEnv(storage, process.env, { ...(options.log ? { log: options.log } : {}), ...(webhook ? { hooks: webhook.sink.hooks } : {}) });
+  const gcNotices = gc ? [gc.notice] : [];
   const close = async (): Promise<void> => {
+    await gc?.schedule.stop();
     await webhook?.sink.stop();
   };
   if (config.auth === 'none') {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pathFor } from '../storage/paths.js';
 import { bytes, pushBlob } from '../test-support/fixtures.js';
 import { HOUR, T0, testbed } from '../test-support/gc-testbed.js';
+import { GcLock } from './lock.js';
 import { summarizeReport } from './report.js';
 
 const name = 'team/app';
@@ -227,5 +228,26 @@ describe('collectGarbage: what it cannot read', () => {
     expect(report.deleted.manifests.count).toBe(0);
     expect(await t.has(t.blobPath(untagged.layers[0]!))).toBe(true);
     expect(report.warnings).toEqual([expect.stringMatching(/tag broken is unreadable/)]);
+  });
+});
+
+describe('collectGarbage: the onGcRun hook', () => {
+  it('should report finished and failed runs, and not a run refused by the lock', async () => {
+    const t = testbed();
+    await pushBlob(t.app, name, bytes(42));
+    t.at(T0 + 2 * HOUR);
+    const events: Array<Record<string, unknown>> = [];
+    const hooks = { onGcRun: (e: Record<string, unknown>) => void events.push(e) };
+    const report = await t.gc({ hooks });
+    expect(events).toEqual([
+      expect.objectContaining({ runId: report.run, status: 'finished', dryRun: false, deleted: { manifests: 0, blobs: 1, bytes: 42 }, failed: 0 }),
+    ]);
+    await t.storage.putContent(pathFor({ kind: 'gcMover', id: 'm' }), new TextEncoder().encode(JSON.stringify({ what: 'renaming x', startedAt: new Date().toISOString() })));
+    await expect(t.gc({ hooks, moverTimeoutMs: 0 })).rejects.toThrow(/renaming x/);
+    expect(events[1]).toMatchObject({ status: 'failed', errors: [expect.stringMatching(/renaming x/)] });
+    await t.storage.delete(pathFor({ kind: 'gcMover', id: 'm' }));
+    await new GcLock(t.storage, 'elsewhere').acquire();
+    await expect(t.gc({ hooks })).rejects.toThrow(/another garbage collection/);
+    expect(events).toHaveLength(2);
   });
 });

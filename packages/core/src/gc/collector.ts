@@ -18,11 +18,13 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { emit } from '../api/events.js';
+import type { GcRunEvent, RegistryHooks } from '../hooks.js';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { guard } from '../storage/guard.js';
 import { baseName, pathFor } from '../storage/paths.js';
 import { utf8 } from '../streams.js';
-import { GcLock } from './lock.js';
+import { GcLock, GcLockedError } from './lock.js';
 import { markRepository, ReferenceCache, type RepositoryPlan } from './mark.js';
 import { waitForMovers } from './movers.js';
 import { DEFAULT_GRACE_MS, DEFAULT_RECHECK_DELAY_MS, DEFAULT_SETTLE_MS, LOCK_TTL_MS, UPLOAD_MAX_AGE_MS } from './protocol.js';
@@ -66,6 +68,11 @@ export interface GcOptions {
   readonly signal?: AbortSignal;
   /** Wall clock (default `Date.now`), for the lock and upload ages. */
   readonly now?: () => number;
+  /**
+   * The registry's hooks: `onGcRun` hears of every run that ends (dry runs and failures
+   * included; not a run refused because another holds the lock).
+   */
+  readonly hooks?: RegistryHooks;
 }
 
 /** The run stopped before it finished (nothing is left half-deleted). */
@@ -86,13 +93,52 @@ export class GcAbortedError extends Error {
  * console.log(summarizeReport(report));
  */
 export async function collectGarbage(storage: StorageDriver, options: GcOptions = {}): Promise<GcReport> {
-  const driver = guard(storage);
+  const now = options.now ?? Date.now;
+  const run = { id: `${now()}-${randomBytes(4).toString('hex')}`, startMs: now() };
+  const hooks = options.hooks;
+  try {
+    const report = await collect(guard(storage), options, run);
+    if (hooks) await emit(hooks, 'onGcRun', runEvent(report));
+    return report;
+  } catch (error) {
+    if (hooks && !(error instanceof GcLockedError)) {
+      const message = error instanceof Error ? error.message : String(error);
+      await emit(hooks, 'onGcRun', {
+        runId: run.id,
+        startedAt: new Date(run.startMs),
+        timestamp: new Date(now()),
+        dryRun: options.dryRun ?? false,
+        status: 'failed',
+        deleted: {},
+        failed: 0,
+        errors: [message],
+      });
+    }
+    throw error;
+  }
+}
+
+/** What `onGcRun` hears of a finished run. */
+function runEvent(report: GcReport): GcRunEvent {
+  return {
+    runId: report.run,
+    startedAt: new Date(report.startedAt),
+    timestamp: new Date(report.finishedAt),
+    dryRun: report.dryRun,
+    status: 'finished',
+    deleted: { manifests: report.deleted.manifests.count, blobs: report.deleted.blobs.count, bytes: report.deleted.blobs.bytes },
+    failed: 0,
+    errors: report.warnings.slice(0, 5),
+  };
+}
+
+async function collect(driver: StorageDriver, options: GcOptions, runInfo: { id: string; startMs: number }): Promise<GcReport> {
   const now = options.now ?? Date.now;
   const dryRun = options.dryRun ?? false;
   const deleteUntagged = options.deleteUntagged ?? false;
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const concurrency = options.concurrency ?? 8;
-  const run = `${now()}-${randomBytes(4).toString('hex')}`;
+  const run = runInfo.id;
   const tally = emptyTally();
   const phases: Partial<Record<GcPhase, number>> = {};
   let phase: GcPhase = 'lock';
@@ -118,6 +164,7 @@ export async function collectGarbage(storage: StorageDriver, options: GcOptions 
     if (lock) {
       await driver.putContent(marker, utf8(JSON.stringify({ run, startedAt: new Date(startMs).toISOString() })));
       startMs = (await driver.stat(marker)).modTime.getTime();
+      runInfo.startMs = startMs;
       const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
       enter('settle', `waiting ${settleMs} ms for registries to notice the run`);
       await pause(settleMs, options.signal);

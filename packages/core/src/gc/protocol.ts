@@ -35,13 +35,15 @@
  *    period (an upload outside a collection does not touch an existing blob, but it rewrites
  *    the link; this is what "uploaded within the grace period" means for a blob that existed).
  * 4. *Sweep.* Whatever is unmarked and whose `modTime` is older than `start − grace` goes:
- *    moved into `_gc/trash/<run>/…` (atomic, keeps the `modTime`), then, after a short delay,
- *    stat-ed again. A touch that raced in before the move shows as a changed `modTime`: the
- *    file is moved back. A touch after the move finds nothing and its write fails as above (the
- *    client retries and uploads again). Otherwise the trashed file is deleted. Revisions,
- *    layer links and blobs go this way; referrer entries follow their revision (and are put
- *    back if the revision reappears); upload sessions started over
- *    {@link UPLOAD_MAX_AGE_MS} ago are purged.
+ *    stat-ed once more (touched since? it stays), moved into `_gc/trash/<run>/…` (atomic, keeps
+ *    the `modTime`), then, after a short delay, stat-ed again. A touch that raced in before the
+ *    move shows as a changed `modTime`: the file is moved back. A touch after the move finds
+ *    nothing, and the writer takes the file back from the trash itself (`touchExisting`); the
+ *    recheck then finds it gone and leaves it alone. Otherwise the trashed file is deleted, and
+ *    a write that wants it now fails as above (the client uploads again). Revisions, layer
+ *    links and blobs go this way; referrer entries follow their revision (and are put back if
+ *    the revision reappears); upload sessions started over {@link UPLOAD_MAX_AGE_MS} ago are
+ *    purged.
  * 5. *Crash.* A crashed run leaves its lock (it expires: {@link LOCK_TTL_MS}), its marker
  *    (registries keep touching, which costs little, until the next run removes it) and at most
  *    its trash. The next run first empties old trash: a trashed file whose `modTime` is not
@@ -55,8 +57,31 @@
  *    operation registers in `_gc/movers/` and refuses to start while a collection runs; a
  *    collection waits for registered movers before it marks (`movers.ts`).
  *
+ * ## Changes to the design as first drawn, and why
+ *
+ * - One marker per run (`_gc/running/<run>`) instead of one `_gc/state` file: a run that lost
+ *   its lock can then never remove the marker of the run that took over.
+ * - The start time is the marker's `modTime`, not the collector's clock.
+ * - Writes slower than the budget touch again after writing (step 2): a fixed settle time
+ *   alone cannot cover a write that stalls.
+ * - Fresh layer links mark their blob (step 3): outside a collection an upload of an existing
+ *   blob does not touch it (no cost outside GC), so without this rule a blob uploaded again
+ *   just before a run could be swept under the manifest that follows.
+ * - A manifest PUT also touches the links it relies on (links are swept too) and the children
+ *   of child manifests, down to their blobs: touching only the child's revision would keep it
+ *   but not what it references.
+ * - The look right before the move, and writers taking files back from the trash: without
+ *   them, a push that reused a file during its trip through the trash failed, or a pull of it
+ *   got a 404, for the recheck delay (the load test saw it: 2 in 800 pushes).
+ * - Renames (movers, step 7): a rename moves files, and neither touches nor settle help.
+ * - Crash recovery judges trashed files against the crashed run's start (from its id), not the
+ *   current grace period.
+ *
  * ## Where the guarantee ends
  *
+ * - Every process serving the storage must speak this protocol (this version or later): a
+ *   registry that does not watch the markers does not touch. Upgrade all of them before
+ *   collecting online.
  * - Clocks: `modTime`s and the start time come from the storage, touches from the process
  *   that touches (`utimes`): on storage shared by several machines, keep their clocks in sync
  *   and the grace period well above their skew.
