@@ -53,7 +53,10 @@ export async function createStandaloneApp(
   // WHARF_GC_INTERVAL: collect garbage on a schedule (online; see gc-command.ts).
   const gc = scheduleGcFromEnv(storage, process.env, { ...(options.log ? { log: options.log } : {}), ...(webhook ? { hooks: webhook.sink.hooks } : {}) });
   const gcNotices = gc ? [gc.notice] : [];
+  // Cleanup policies run on their schedules (checked every minute) in the server process.
+  let cleanupScheduler: { start(): void; stop(): Promise<void> } | undefined;
   const close = async (): Promise<void> => {
+    await cleanupScheduler?.stop();
     await gc?.schedule.stop();
     await webhook?.sink.stop();
   };
@@ -62,6 +65,8 @@ export async function createStandaloneApp(
     const app = new Hono();
     app.route('/api/v1/registry', open.managementRoutes());
     app.route('/', open.app);
+    cleanupScheduler = open.management.cleanup.scheduler;
+    cleanupScheduler.start();
     webhook?.sink.start();
     return { app, notices: [...gcNotices, ...webhookNotices], close };
   }
@@ -95,6 +100,8 @@ export async function createStandaloneApp(
     : admin.created
       ? ['created user "admin" with the password from WHARF_ADMIN_PASSWORD']
       : [];
+  cleanupScheduler = registry.management.cleanup.scheduler;
+  cleanupScheduler.start();
   webhook?.sink.start();
   return { app, notices: [...notices, ...gcNotices, ...webhookNotices], close };
 }
