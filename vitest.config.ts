@@ -9,6 +9,7 @@ const alias = {
   '@wharf/core/testing': src('./packages/core/src/testing/index.ts'),
   '@wharf/core': src('./packages/core/src/index.ts'),
   '@wharf/storage-fs': src('./packages/storage-fs/src/index.ts'),
+  '@wharf/storage-s3': src('./packages/storage-s3/src/index.ts'),
   '@wharf/access': src('./packages/access/src/index.ts'),
   '@wharf/adapter-node': src('./packages/adapter-node/src/index.ts'),
 };
@@ -19,7 +20,18 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'], testTimeout: 20_000 },
+        test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'], exclude: ['**/node_modules/**', '**/*.s3.test.ts'], testTimeout: 20_000 },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 's3',
+          // the S3 driver against a real server (Ceph RGW; .ci/s3.sh), and the standalone server on it
+          include: ['packages/*/src/**/*.s3.test.ts', 'test/s3/**/*.test.ts'],
+          globalSetup: ['test/s3/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
       },
       {
         resolve: { alias },
