@@ -9,6 +9,7 @@ const alias = {
   '@wharf/core/testing': src('./packages/core/src/testing/index.ts'),
   '@wharf/core': src('./packages/core/src/index.ts'),
   '@wharf/storage-fs': src('./packages/storage-fs/src/index.ts'),
+  '@wharf/storage-s3/url': src('./packages/storage-s3/src/s3-url.ts'),
   '@wharf/storage-s3': src('./packages/storage-s3/src/index.ts'),
   '@wharf/access': src('./packages/access/src/index.ts'),
   '@wharf/adapter-node': src('./packages/adapter-node/src/index.ts'),

@@ -70,6 +70,14 @@ describe('parseServeConfig', () => {
     expect(() => parse(['--port'])).toThrow(ConfigError);
   });
 
+  it('should read WHARF_STORAGE=s3://BUCKET[/PREFIX] and refuse anything else', () => {
+    expect(parse([], { WHARF_STORAGE: 's3://registry/wharf/prod' }).storage).toEqual({ kind: 's3', bucket: 'registry', prefix: 'wharf/prod' });
+    expect(parse([], { WHARF_STORAGE: 's3://registry' }).storage).toEqual({ kind: 's3', bucket: 'registry', prefix: '' });
+    expect(parse([]).storage).toBeUndefined();
+    expect(() => parse([], { WHARF_STORAGE: '/var/lib/wharf' })).toThrow(/^WHARF_STORAGE: expected s3:\/\/BUCKET/);
+    expect(() => parse([], { WHARF_STORAGE: 's3://No_Such' })).toThrow(/^WHARF_STORAGE: .*not a valid bucket name/);
+  });
+
   it('should answer help for --help and -h', () => {
     expect(parseServeConfig(['--help'], {}, CWD)).toBe('help');
     expect(parseServeConfig(['--port', '1', '-h'], {}, CWD)).toBe('help');

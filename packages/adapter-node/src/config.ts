@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseS3Url } from '@wharf/storage-s3/url';
 import { parseQuotas, type QuotaTable } from './quota-config.js';
 import { parseWebhookConfig, type WebhookConfig } from './webhook-config.js';
 
@@ -19,8 +20,14 @@ export type AuthMode = (typeof AUTH_MODES)[number];
 export interface ServeConfig {
   readonly port: number;
   readonly host: string;
-  /** Absolute path of the storage root. */
+  /** Absolute path of the storage root (with S3 storage: of the access store and keys only). */
   readonly dataDir: string;
+  /**
+   * Where the registry's content lives (`WHARF_STORAGE`): unset, the filesystem under
+   * `dataDir`; `s3`, a bucket (created when missing) reached with the AWS SDK's standard
+   * environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL_S3).
+   */
+  readonly storage?: StorageConfig;
   readonly auth: AuthMode;
   /**
    * The URL clients reach this server at (scheme, host, port), used for the token realm;
@@ -35,6 +42,14 @@ export interface ServeConfig {
   readonly webhook?: WebhookConfig;
   /** One-line notices to print at startup. */
   readonly warnings: readonly string[];
+}
+
+/** `WHARF_STORAGE=s3://BUCKET[/PREFIX]`: the registry's content in an S3 bucket. */
+export interface StorageConfig {
+  readonly kind: 's3';
+  readonly bucket: string;
+  /** Key prefix, without slashes at either end; empty for the whole bucket. */
+  readonly prefix: string;
 }
 
 /** Invalid flags or environment; the CLI prints the message and exits with status 2. */
@@ -57,6 +72,9 @@ Options (each overrides its environment variable):
 Environment only:
   WHARF_ADMIN_PASSWORD  password of the "admin" user the first start creates
                         (unset: a generated one, printed once)
+  WHARF_STORAGE         s3://BUCKET[/PREFIX] keeps the images in an S3 bucket (created
+                        when missing; AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+                        AWS_REGION, AWS_ENDPOINT_URL_S3); users and keys stay in --data
   WHARF_QUOTAS          per-namespace storage quotas, e.g. "team=50GiB,*=10GiB";
                         a push that would go over gets 403 DENIED
   WHARF_WEBHOOK_URL     POST registry events there (Distribution's notification
@@ -141,6 +159,14 @@ export function parseServeConfig(
     }
     normalizedUrl = url.href.replace(/\/+$/, '');
   }
+  let storage: StorageConfig | undefined;
+  if (env.WHARF_STORAGE) {
+    try {
+      storage = { kind: 's3', ...parseS3Url(env.WHARF_STORAGE) };
+    } catch (error) {
+      throw new ConfigError(`WHARF_STORAGE: ${(error as Error).message}`);
+    }
+  }
   const adminPassword = env.WHARF_ADMIN_PASSWORD || undefined;
   let quotas: QuotaTable | undefined;
   if (env.WHARF_QUOTAS) {
@@ -166,6 +192,7 @@ export function parseServeConfig(
     dataDir: resolve(cwd, data?.value ?? 'data'),
     auth: (auth?.value as AuthMode | undefined) ?? 'token',
     ...(normalizedUrl ? { publicUrl: normalizedUrl } : {}),
+    ...(storage ? { storage } : {}),
     ...(adminPassword ? { adminPassword } : {}),
     ...(quotas ? { quotas } : {}),
     ...(webhook ? { webhook } : {}),

@@ -65,7 +65,8 @@ export async function runServeCommand(argv: readonly string[], io: CommandIo = p
     io.err(`wharf: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  io.out(`wharf listening on ${server.url} (data: ${config.dataDir}, auth: ${config.auth})\n`);
+  const where = config.storage ? `s3://${config.storage.bucket}${config.storage.prefix ? `/${config.storage.prefix}` : ''}, access and keys: ${config.dataDir}` : config.dataDir;
+  io.out(`wharf listening on ${server.url} (data: ${where}, auth: ${config.auth})\n`);
   return waitForShutdownSignal(server, io);
 }
 

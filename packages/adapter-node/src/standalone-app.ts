@@ -8,6 +8,9 @@
  * - `wharf/v1/…`: the registry's content (FsStorage);
  * - `access/`: the access store (users, groups, projects, members, tokens, jobs);
  * - `auth/keys.json`: the token-signing keys (mode 0600).
+ *
+ * With `WHARF_STORAGE=s3://BUCKET[/PREFIX]` the registry's content (`wharf/v1/…`) lives in that
+ * bucket instead; the access store and the keys stay in the local data directory.
  * @module
  */
 import { join } from 'node:path';
@@ -15,6 +18,7 @@ import { Hono } from 'hono';
 import { combineHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, LoginThrottle } from '@wharf/core';
 import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi } from '@wharf/access';
 import { FsStorage } from '@wharf/storage-fs';
+import type { StorageDriver } from '@wharf/core';
 import type { ServeConfig } from './config.js';
 import { KeyFile } from './key-file.js';
 import { quotaFor } from './quota-config.js';
@@ -41,10 +45,10 @@ export const keyFilePath = (dataDir: string) => join(dataDir, 'auth', 'keys.json
 
 /** Build the application for `config` (the data directory must exist). */
 export async function createStandaloneApp(
-  config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword' | 'quotas' | 'webhook'>,
+  config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword' | 'quotas' | 'webhook' | 'storage'>,
   options: { readonly log?: (line: string) => void } = {},
 ): Promise<StandaloneApp> {
-  const storage = new FsStorage({ root: config.dataDir });
+  const { storage, release } = await openStorage(config);
   const quotas = config.quotas;
   const quota = quotas ? { quota: { bytesFor: (namespace: string) => quotaFor(quotas, namespace) } } : {};
   // WHARF_WEBHOOK_URL: registry events POSTed to a webhook through a queue in the data directory.
@@ -59,6 +63,7 @@ export async function createStandaloneApp(
     await cleanupScheduler?.stop();
     await gc?.schedule.stop();
     await webhook?.sink.stop();
+    release();
   };
   if (config.auth === 'none') {
     const open = createRegistry({ storage, ...quota, ...(webhook ? { hooks: webhook.sink.hooks } : {}) });
@@ -104,4 +109,17 @@ export async function createStandaloneApp(
   cleanupScheduler.start();
   webhook?.sink.start();
   return { app, notices: [...notices, ...gcNotices, ...webhookNotices], close };
+}
+
+/**
+ * The registry's storage: the data directory, or the S3 bucket of `WHARF_STORAGE` (created when
+ * missing; credentials, region and endpoint from the AWS SDK's standard environment).
+ */
+async function openStorage(config: Pick<ServeConfig, 'dataDir' | 'storage'>): Promise<{ storage: StorageDriver; release: () => void }> {
+  if (config.storage?.kind !== 's3') return { storage: new FsStorage({ root: config.dataDir }), release: () => {} };
+  // Imported only when used: loading the AWS SDK takes about a third of a second.
+  const { S3Storage } = await import('@wharf/storage-s3');
+  const s3 = new S3Storage({ bucket: config.storage.bucket, prefix: config.storage.prefix });
+  await s3.ensureBucket();
+  return { storage: s3, release: () => s3.destroy() };
 }

@@ -1,0 +1,104 @@
+/**
+ * The standalone server (the built `wharf serve`) with `WHARF_STORAGE=s3://…` on the real S3
+ * server: a blob and an image pushed and pulled over HTTP, the bytes checked, and the layout
+ * found in the bucket under the prefix.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3Storage } from '@wharf/storage-s3';
+import { endpointOptions, s3Env, TEST_BUCKET } from '../../packages/storage-s3/src/test-support.js';
+import { logOnFailureAndStop, startRegistry, target, targetMissing, type Registry } from '../e2e/server.js';
+
+const env = s3Env();
+const missing = target() === 'wharf' ? targetMissing() : 'WHARF_E2E_TARGET is not wharf';
+if (env && missing) console.warn(`skipping the standalone server on S3: ${missing}`);
+const digestOf = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+describe.skipIf(!env || missing)('standalone server on S3 (WHARF_STORAGE=s3://…)', () => {
+  const prefix = `e2e/${randomUUID()}`;
+  let registry: Registry | undefined;
+  let bucket: S3Storage;
+  logOnFailureAndStop(() => registry);
+
+  beforeAll(async () => {
+    // the child inherits this worker's environment: the SDK's standard variables, nothing else
+    Object.assign(process.env, {
+      WHARF_STORAGE: `s3://${TEST_BUCKET}/${prefix}`,
+      AWS_ENDPOINT_URL_S3: env!.WHARF_S3_ENDPOINT ?? env!.AWS_ENDPOINT_URL_S3,
+      AWS_ACCESS_KEY_ID: env!.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: env!.AWS_SECRET_ACCESS_KEY,
+      AWS_REGION: env!.AWS_REGION ?? 'us-east-1',
+    });
+    registry = await startRegistry({ auth: 'none' });
+    bucket = new S3Storage({ bucket: TEST_BUCKET, prefix, ...endpointOptions(env!) });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    registry = undefined;
+    if (bucket) {
+      for (const dir of await bucket.list('/')) await bucket.delete(dir);
+      bucket.destroy();
+    }
+  });
+
+  async function pushBlob(name: string, bytes: Uint8Array<ArrayBuffer>, chunk: number): Promise<string> {
+    const digest = digestOf(bytes);
+    const start = await fetch(`${registry!.url}/v2/${name}/blobs/uploads/`, { method: 'POST' });
+    expect(start.status).toBe(202);
+    let location = new URL(start.headers.get('location')!, registry!.url).href;
+    for (let at = 0; at < bytes.length; at += chunk) {
+      const part = bytes.slice(at, at + chunk);
+      const res = await fetch(location, {
+        method: 'PATCH',
+        body: part,
+        headers: { 'content-type': 'application/octet-stream', 'content-range': `${at}-${at + part.length - 1}` },
+      });
+      expect(res.status, await res.clone().text()).toBe(202);
+      location = new URL(res.headers.get('location')!, registry!.url).href;
+    }
+    const done = await fetch(`${location}${location.includes('?') ? '&' : '?'}digest=${digest}`, { method: 'PUT' });
+    expect(done.status, await done.clone().text()).toBe(201);
+    return digest;
+  }
+
+  it('should push an image in chunks and pull it back byte for byte', async () => {
+    const layer = new Uint8Array(19 * 1024 * 1024 + 77).map((_, i) => (i * 31 + (i >> 10)) & 0xff);
+    const config = new TextEncoder().encode(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+    // chunks of 6 MiB: every PATCH resumes the upload from the state kept in the bucket
+    const layerDigest = await pushBlob('team/app', layer, 6 * 1024 * 1024);
+    const configDigest = await pushBlob('team/app', config, 1 << 20);
+    const manifest = new TextEncoder().encode(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.length }],
+      }),
+    );
+    const put = await fetch(`${registry!.url}/v2/team/app/manifests/v1`, {
+      method: 'PUT',
+      body: manifest,
+      headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+    });
+    expect(put.status, await put.clone().text()).toBe(201);
+
+    const got = await fetch(`${registry!.url}/v2/team/app/manifests/v1`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('docker-content-digest')).toBe(digestOf(manifest));
+    const head = await fetch(`${registry!.url}/v2/team/app/blobs/${layerDigest}`, { method: 'HEAD' });
+    expect(head.headers.get('content-length')).toBe(String(layer.length));
+    const blob = new Uint8Array(await (await fetch(`${registry!.url}/v2/team/app/blobs/${layerDigest}`)).arrayBuffer());
+    expect(digestOf(blob)).toBe(layerDigest);
+    const ranged = await fetch(`${registry!.url}/v2/team/app/blobs/${layerDigest}`, { headers: { range: 'bytes=10000000-10000009' } });
+    expect(ranged.status).toBe(206);
+    expect([...new Uint8Array(await ranged.arrayBuffer())]).toEqual([...layer.subarray(10_000_000, 10_000_010)]);
+    const tags = await (await fetch(`${registry!.url}/v2/team/app/tags/list`)).json();
+    expect(tags).toEqual({ name: 'team/app', tags: ['v1'] });
+
+    // the content is in the bucket under the prefix, and no unfinished upload is left
+    expect((await bucket.list('/wharf/v1')).sort()).toEqual(expect.arrayContaining(['/wharf/v1/blobs', '/wharf/v1/repositories']));
+    expect((await bucket.stat(`/wharf/v1/blobs/sha256/${layerDigest.slice(7, 9)}/${layerDigest.slice(7)}`)).size).toBe(layer.length);
+    const uploads = await bucket.list('/wharf/v1/repositories/team/app/_uploads').catch(() => []);
+    expect(uploads).toEqual([]);
+  });
+});
