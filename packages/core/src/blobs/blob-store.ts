@@ -16,7 +16,13 @@ export interface BlobInfo {
   readonly size: number;
 }
 
+/** How many blob sizes {@link BlobStore.seen} remembers (about 100 bytes each). */
+const SEEN_SIZES = 10_000;
+
 export class BlobStore {
+  /** Sizes of blobs found in the store, oldest first; a digest's size never changes. */
+  readonly #sizes = new Map<string, number>();
+
   /** @param gc tells whether a garbage collection may be running (see gc/protocol.ts). */
   constructor(
     private readonly driver: StorageDriver,
@@ -27,11 +33,33 @@ export class BlobStore {
   async stat(digest: Digest): Promise<BlobInfo | null> {
     try {
       const info = await this.driver.stat(pathFor({ kind: 'blob', digest }));
+      this.#remember(digest.value, info.size);
       return { digest: digest.value, size: info.size };
     } catch (error) {
       if (error instanceof PathNotFoundError) return null;
       throw error;
     }
+  }
+
+  /**
+   * The size of a blob this process found in the store before, without asking the store: it
+   * may have been deleted since (by a collection in another process), so only a caller that
+   * reads the blob next, and treats "not found" then as absent, may rely on it.
+   */
+  seen(digest: Digest): BlobInfo | null {
+    const size = this.#sizes.get(digest.value);
+    return size === undefined ? null : { digest: digest.value, size };
+  }
+
+  /** Drop what {@link seen} knows about a blob (it turned out to be gone). */
+  forget(digest: Digest): void {
+    this.#sizes.delete(digest.value);
+  }
+
+  #remember(digest: string, size: number): void {
+    if (this.#sizes.has(digest)) return;
+    if (this.#sizes.size >= SEEN_SIZES) this.#sizes.delete(this.#sizes.keys().next().value!);
+    this.#sizes.set(digest, size);
   }
 
   /**
@@ -96,6 +124,7 @@ export class BlobStore {
 
   /** Remove a blob from the store (garbage collection only). */
   async delete(digest: Digest): Promise<void> {
+    this.forget(digest);
     await this.driver.delete(pathFor({ kind: 'blob', digest })).catch(ignoreNotFound);
   }
 }

@@ -20,7 +20,8 @@ export const blobHandlers: Partial<Record<string, Handler>> = {
 async function serveBlob(ctx: Parameters<Handler>[0], head: boolean): Promise<Response> {
   const { api, name, params, request, call } = ctx;
   const digest = digestParam(params.digest);
-  const info = await api.statBlob(name, digest);
+  // A GET streams the blob next, which fails by itself if it is gone: a known size will do.
+  const info = head ? await api.statBlob(name, digest) : await api.statBlobForRead(name, digest);
   const headers: Record<string, string> = {
     'Docker-Content-Digest': digest.value,
     ETag: `"${digest.value}"`,
@@ -44,7 +45,7 @@ async function serveBlob(ctx: Parameters<Handler>[0], head: boolean): Promise<Re
   if (head) {
     return new Response(null, { status: 200, headers: { ...headers, 'Content-Length': String(info.size) } });
   }
-  const body = await api.openBlob(name, digest, range, call);
+  const body = await api.openBlob(name, digest, range, call, info);
   if (range) {
     return new Response(body, {
       status: 206,
