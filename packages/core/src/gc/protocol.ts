@@ -87,9 +87,17 @@
  *   and the grace period well above their skew.
  * - A touch is not durable across a power loss; a collector that survives a power loss of the
  *   process that touched (another machine) may see the old time.
- * - S3 (no driver yet): `touch` can be a self-copy with `MetadataDirective: REPLACE`, but `move`
- *   is copy + delete there, not atomic, and the copy gets a new time: the trash recheck needs a
- *   conditional delete instead (compare the source's ETag and LastModified just before it).
+ * - Moves must be atomic with respect to touches: a touch lands before the move (and travels
+ *   with the file) or fails. A local filesystem's rename is. `@wharf/storage-s3`'s move is
+ *   HEAD + COPY + DELETE (S3 has no rename; it keeps the modTime in metadata, and `touch` is a
+ *   self-copy): a touch that lands between its COPY and its DELETE is lost with the source, so
+ *   on S3 a push that reuses a file at that moment (a window of one request) can lose it. To
+ *   close it the move needs a conditional DELETE (only if the source is unmodified since the
+ *   HEAD), which not every S3-compatible store offers; failing that, writers would have to
+ *   check again, after the longest HEAD-to-DELETE time the collector allows itself, that what
+ *   they touched is still there. Until then a push on S3 that reuses a file in that window
+ *   can end up with a manifest whose blob is gone (pulls get BLOB_UNKNOWN until it is pushed
+ *   again): collect S3 storage at quiet times.
  * @module
  */
 

@@ -175,7 +175,10 @@ export interface StorageDriver {
    * registry that reuses stored content while a collection runs touches it, so the collector
    * sees it as fresh (see `gc/protocol.ts`). The new time must survive a crash of the process,
    * not necessarily a power loss. A store without a native "touch" can rewrite the file in
-   * place (S3: a copy of the object onto itself with `MetadataDirective: REPLACE`).
+   * place (S3: a copy of the object onto itself with `MetadataDirective: REPLACE`). A touch
+   * racing a `move` of the same file should either reach it before it moves (the moved file
+   * has the new time) or fail; a rename does that, a copy-then-delete move cannot (garbage
+   * collection is then exposed for the length of one request: gc/protocol.ts).
    * @throws PathNotFoundError when no file is stored at the path (a directory is not a file).
    */
   touch(path: string, options?: DriverCallOptions): Promise<void>;
