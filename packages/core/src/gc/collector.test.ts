@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { GcRunEvent, RegistryHooks } from '../hooks.js';
 import { pathFor } from '../storage/paths.js';
 import { bytes, pushBlob } from '../test-support/fixtures.js';
 import { HOUR, T0, testbed } from '../test-support/gc-testbed.js';
@@ -236,8 +237,12 @@ describe('collectGarbage: the onGcRun hook', () => {
     const t = testbed();
     await pushBlob(t.app, name, bytes(42));
     t.at(T0 + 2 * HOUR);
-    const events: Array<Record<string, unknown>> = [];
-    const hooks = { onGcRun: (e: Record<string, unknown>) => void events.push(e) };
+    const events: GcRunEvent[] = [];
+    const hooks: RegistryHooks = {
+      onGcRun: (e) => {
+        events.push(e);
+      },
+    };
     const report = await t.gc({ hooks });
     expect(events).toEqual([
       expect.objectContaining({ runId: report.run, status: 'finished', dryRun: false, deleted: { manifests: 0, blobs: 1, bytes: 42 }, failed: 0 }),
