@@ -8,8 +8,8 @@
  * (Dekker's): a mover writes `_gc/movers/<id>` and *then* reads `_gc/running/`; a collector
  * writes `_gc/running/<run>` and, after its settle time, reads `_gc/movers/`. Whichever wrote
  * second sees the other: the mover refuses to start (503 UNAVAILABLE, try again later) or the
- * collector waits for the mover to finish before it marks. A mover record older than
- * {@link MOVER_STALE_MS} belongs to a crashed process and is ignored.
+ * collector waits for the mover to finish before it marks. A mover renews its record while it
+ * runs; one not renewed for {@link MOVER_STALE_MS} belongs to a crashed process and is ignored.
  * @module
  */
 import { randomUUID } from 'node:crypto';
@@ -20,8 +20,10 @@ import { pathFor } from '../storage/paths.js';
 import { fromUtf8, utf8 } from '../streams.js';
 import { listOrEmpty } from './walk.js';
 
-/** A mover record older than this is left over from a crash. */
-export const MOVER_STALE_MS = 60 * 60 * 1_000;
+/** A mover record not renewed for this long is left over from a crash. */
+export const MOVER_STALE_MS = 2 * 60 * 1_000;
+/** How often a running mover renews its record. */
+const MOVER_RENEW_MS = 30_000;
 
 /** Whether a collection is running (a fresh read, not the cached signal). */
 export async function collectionRunning(driver: StorageDriver): Promise<boolean> {
@@ -42,7 +44,13 @@ export async function collectionRunning(driver: StorageDriver): Promise<boolean>
  */
 export async function asMover<T>(driver: StorageDriver, what: string, task: () => Promise<T>): Promise<T> {
   const path = pathFor({ kind: 'gcMover', id: randomUUID() });
-  await driver.putContent(path, utf8(JSON.stringify({ what, startedAt: new Date().toISOString() })));
+  const startedAt = new Date().toISOString();
+  const record = () => utf8(JSON.stringify({ what, startedAt, renewedAt: new Date().toISOString() }));
+  await driver.putContent(path, record());
+  const renew = setInterval(() => {
+    void driver.putContent(path, record()).catch(() => {});
+  }, MOVER_RENEW_MS);
+  renew.unref?.();
   try {
     if (await collectionRunning(driver)) {
       throw new RegistryError('UNAVAILABLE', `a garbage collection is running; try ${what} again when it has finished`, {
@@ -51,6 +59,7 @@ export async function asMover<T>(driver: StorageDriver, what: string, task: () =
     }
     return await task();
   } finally {
+    clearInterval(renew);
     await driver.delete(path).catch(() => {});
   }
 }
@@ -72,7 +81,7 @@ export async function waitForMovers(
       const record = await driver.getContent(path).then(
         (bytes) => {
           try {
-            return JSON.parse(fromUtf8(bytes)) as { what?: string; startedAt?: string };
+            return JSON.parse(fromUtf8(bytes)) as { what?: string; startedAt?: string; renewedAt?: string };
           } catch {
             return {};
           }
@@ -80,8 +89,8 @@ export async function waitForMovers(
         () => null,
       );
       if (!record) continue; // finished meanwhile
-      const startedAt = Date.parse(record.startedAt ?? '');
-      if (Number.isFinite(startedAt) && now() - startedAt > MOVER_STALE_MS) continue;
+      const renewedAt = Date.parse(record.renewedAt ?? record.startedAt ?? '');
+      if (Number.isFinite(renewedAt) && now() - renewedAt > MOVER_STALE_MS) continue;
       live.push(record.what ?? path);
     }
     if (live.length === 0 || now() >= deadline) return live;
