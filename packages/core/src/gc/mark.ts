@@ -14,8 +14,8 @@
  * collection (which does not touch the blob), is protected for the grace period.
  *
  * Whatever the mark cannot read it keeps, and says so: a tag it cannot decode makes the
- * repository keep its untagged manifests, a manifest it cannot parse makes the run skip the
- * blob sweep (its blobs are unknown).
+ * repository keep its untagged manifests; a manifest it cannot parse makes the repository keep
+ * its manifests and links, and the run skip the blob sweep (what it references is unknown).
  * @module
  */
 import { tryParseDigest } from '../digest.js';
@@ -214,15 +214,17 @@ export async function markRepository(ctx: MarkContext, name: string): Promise<Re
     },
   );
 
+  // An unreadable manifest's children and blobs are unknown: nothing of the repository they
+  // could be goes (its upload sessions still may).
   return {
     name,
     kept: kept.size,
     recentManifests: deleteUntagged ? kept.size - keptByTags : 0,
     recentLinks,
-    revisions,
+    revisions: unsafe ? [] : revisions,
     referrersOf,
-    orphanReferrers,
-    links,
+    orphanReferrers: unsafe ? [] : orphanReferrers,
+    links: unsafe ? [] : links,
     uploads: await staleUploads(ctx, name, uploadFiles),
     warnings,
     unsafe,
