@@ -44,7 +44,7 @@ export class RegistryApi {
   readonly manifests: ManifestStore;
   readonly referrersIndex: Referrers;
   /** Whether a garbage collection may be running; reusing writes touch what they reuse then. */
-  readonly gc: GcSignal;
+  readonly gcSignal: GcSignal;
   readonly hooks: RegistryHooks;
   readonly deletesEnabled: boolean;
   /** Tags or manifests of a repository changed (in this process). */
@@ -56,14 +56,14 @@ export class RegistryApi {
     const driver = options.storage;
     this.hooks = options.hooks ?? {};
     this.deletesEnabled = options.deletes ?? true;
-    this.gc = new GcSignal(driver);
-    this.blobs = new BlobStore(driver, this.gc);
+    this.gcSignal = new GcSignal(driver);
+    this.blobs = new BlobStore(driver, this.gcSignal);
     this.links = new RepositoryLinks(driver);
     const quota = options.quota ? new NamespaceQuota(driver, this.blobs, options.quota) : undefined;
     this.quota = quota;
     this.uploads = new Uploads(driver, this.blobs, this.links, quota ? (name, digest, size) => quota.admit(name, digest, size) : undefined);
     this.referrersIndex = new Referrers(driver);
-    this.manifests = new ManifestStore(driver, this.links, this.referrersIndex, options.now, this.gc);
+    this.manifests = new ManifestStore(driver, this.links, this.referrersIndex, options.now, this.gcSignal);
   }
 
   // ---- blobs ----

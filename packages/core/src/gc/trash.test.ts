@@ -120,7 +120,7 @@ describe('collectGarbage racing a push', () => {
     t.at(T0 + 2 * HOUR);
     // settleMs is 0 here: forget the registry's cached "no collection", as the settle time would.
     const push = () => {
-      t.registry.api.gc.reset();
+      t.registry.api.gcSignal.reset();
       return t.app.request(`/v2/${name}/manifests/v1`, { method: 'PUT', body, headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' } });
     };
     return { inner, t, image, push, upload };

@@ -21,7 +21,7 @@ function setup() {
   const registry = createRegistry({ storage });
   const startGc = async () => {
     await storage.putContent(pathFor({ kind: 'gcRunning', run: 'test-run' }), new Uint8Array([1]));
-    registry.api.gc.reset();
+    registry.api.gcSignal.reset();
   };
   const modTime = async (path: string) => (await storage.stat(path)).modTime.getTime();
   const blobPath = (digest: string) => pathFor({ kind: 'blob', digest: parseDigest(digest) });
