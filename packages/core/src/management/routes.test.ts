@@ -78,6 +78,22 @@ describe('management routes', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('should run a garbage collection in the background and report it', async () => {
+    const { host, api } = setup();
+    await pushImage(host, 'team/app', 'v1');
+    const res = await api('/gc?dry_run=true&grace=0', { method: 'POST' });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    let run: { status: string; report: { dryRun?: boolean } | null } = { status: 'running', report: null };
+    for (let i = 0; i < 400 && run.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      run = (await (await api(`/gc/${id}`)).json()) as typeof run;
+    }
+    expect(run.status).toBe('done');
+    expect(run.report?.dryRun).toBe(true);
+    expect((await api('/gc?grace=soon', { method: 'POST' })).status).toBe(400);
+  });
+
   it.each([
     ['an unknown sort', '/repositories?sort=size', 'PARAMETER_INVALID'],
     ['a page size of 0', '/repositories?per_page=0', 'PAGINATION_NUMBER_INVALID'],

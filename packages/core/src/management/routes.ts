@@ -18,6 +18,8 @@
  * | GET, PUT, DELETE | `/projects/:project/cleanup_policy` | a project's cleanup policy (PUT: partial update) |
  * | POST | `/projects/:project/cleanup_policy/run?dry_run=true` | run it now, or dry-run it (a JSON body: an unsaved policy to try) |
  * | GET | `/projects/:project/cleanup_policy/runs` | the last runs and when the next one is due |
+ * | POST | `/gc?dry_run=true&delete_untagged=true&grace=1h` | start an online garbage collection: 202 and a job |
+ * | GET | `/gc/:id` | the collection's status and, when done, its report |
  *
  * `DELETE /repositories/:name/tags` also takes GitLab's bulk-delete parameters instead of names:
  * `{ "name_regex_delete": "v.+", "name_regex_keep": "…", "keep_n": 5, "older_than": "7d" }`.
@@ -36,6 +38,10 @@ import { covers } from '../router/access.js';
 import { readLimited } from '../streams.js';
 import { MAX_PAGE, type RegistryManagement } from './registry-management.js';
 import { CleanupPolicyError } from '../lifecycle/cleanup/errors.js';
+import { collectGarbage } from '../gc/collector.js';
+import { GcLockedError } from '../gc/lock.js';
+import { parseGcDuration } from '../gc/duration.js';
+import { ulid } from 'ulid';
 
 /**
  * Decides what the caller of a management request may do among `wanted`; throws a
@@ -247,6 +253,38 @@ export function createManagementRoutes(management: RegistryManagement, options: 
     await need(c, pull(project));
     const state = await cleanupCall(() => policies.state(project));
     return c.json({ next_run_at: state?.nextRunAt ?? null, unfinished: state?.cursor !== null && state !== null, runs: state?.runs ?? [] });
+  });
+
+  // Garbage collection is registry-wide: it needs the catalog permission (administrators).
+  const gcRuns = new Map<string, { status: 'running' | 'done' | 'failed'; startedAt: string; report: unknown; error: string | null }>();
+  app.post('/gc', async (c) => {
+    await need(c, { type: 'registry', name: 'catalog', actions: ['*'] });
+    const grace = c.req.query('grace');
+    let graceMs: number | undefined;
+    if (grace !== undefined) {
+      graceMs = parseGcDuration(grace) ?? undefined;
+      if (graceMs === undefined) throw new RegistryError('PARAMETER_INVALID', `invalid grace ${JSON.stringify(grace.slice(0, 50))}: expected a duration such as 30m, 1h or 2d`);
+    }
+    const id = ulid();
+    const run = { status: 'running' as const, startedAt: new Date().toISOString(), report: null, error: null };
+    gcRuns.set(id, run);
+    void collectGarbage(management.api.options.storage, {
+      dryRun: c.req.query('dry_run') === 'true',
+      deleteUntagged: c.req.query('delete_untagged') === 'true',
+      ...(graceMs !== undefined ? { graceMs } : {}),
+      hooks,
+    }).then(
+      (report) => gcRuns.set(id, { ...run, status: 'done', report }),
+      (error: unknown) =>
+        gcRuns.set(id, { ...run, status: 'failed', error: error instanceof GcLockedError ? 'another garbage collection is running' : error instanceof Error ? error.message : String(error) }),
+    );
+    return c.json({ id, ...run }, 202, { Location: `${new URL(c.req.url).pathname}/${id}` });
+  });
+  app.get('/gc/:id', async (c) => {
+    await need(c, { type: 'registry', name: 'catalog', actions: ['*'] });
+    const run = gcRuns.get(c.req.param('id'));
+    if (!run) throw new RegistryError('NOT_FOUND', 'no such garbage collection in this process');
+    return c.json({ id: c.req.param('id'), ...run });
   });
 
   app.get('/deletions/:id', (c) => {
