@@ -25,6 +25,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'list or rotate the token-signing keys (wharf keys --help)',
     run: async (argv) => (await import('./admin-command.js')).runKeysCli(argv),
   },
+  registry: {
+    summary: 'list, delete and rename repositories and tags; cleanup policies (wharf registry --help)',
+    run: async (argv) => (await import('./registry-command.js')).runRegistryCommand(argv),
+  },
   gc: {
     summary: 'delete unreferenced blobs and manifests, safe while serving (wharf gc --help)',
     run: async (argv) => (await import('./gc-command.js')).runGcCommand(argv),

@@ -115,7 +115,7 @@ export async function createStandaloneApp(
  * The registry's storage: the data directory, or the S3 bucket of `WHARF_STORAGE` (created when
  * missing; credentials, region and endpoint from the AWS SDK's standard environment).
  */
-async function openStorage(config: Pick<ServeConfig, 'dataDir' | 'storage'>): Promise<{ storage: StorageDriver; release: () => void }> {
+export async function openStorage(config: Pick<ServeConfig, 'dataDir' | 'storage'>): Promise<{ storage: StorageDriver; release: () => void }> {
   if (config.storage?.kind !== 's3') return { storage: new FsStorage({ root: config.dataDir }), release: () => {} };
   // Imported only when used: loading the AWS SDK takes about a third of a second.
   const { S3Storage } = await import('@wharf/storage-s3');
