@@ -10,7 +10,8 @@
 #
 # Env: S3_DIR (state, logs and the env file; wiped on start; default /tmp/wharf-s3),
 #      S3_PORT (default 7480), S3_ACCESS_KEY / S3_SECRET_KEY, S3_OBJECTSTORE=memstore|bluestore,
-#      S3_STORE_GB (default 4: the memstore OSD keeps every object in RAM).
+#      S3_STORE_GB (default 4: the memstore OSD keeps every object in RAM, until RGW's garbage
+#      collector frees deleted ones, a few minutes later; `npm run bench:s3` wants 12).
 # About 12 s of apt on a machine without the packages, then 3-4 s to start; ~115 MB of RAM idle.
 set -euo pipefail
 S3_DIR=${S3_DIR:-/tmp/wharf-s3}
@@ -120,6 +121,11 @@ rgw data = $S3_DIR/rgw
 # tcp_nodelay=1: without it every GET/LIST with a body takes ~45 ms (Nagle + delayed ACK)
 rgw frontends = beast endpoint=127.0.0.1:$S3_PORT tcp_nodelay=1
 rgw dns name = localhost
+# deleted and overwritten data is freed by RGW's garbage collector, by default 2 h later: the
+# memstore OSD (RAM, S3_STORE_GB) would fill up and block every write. Free it within minutes
+# (not at once: a GET streaming an object that is replaced meanwhile still reads the old data).
+rgw gc obj min wait = 120
+rgw gc processor period = 60
 EOF
 C=(ceph -c "$CONF")
 ceph-authtool --create-keyring "$S3_DIR/keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null

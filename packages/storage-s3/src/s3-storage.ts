@@ -9,7 +9,8 @@
  * Costs, in requests: `getContent`, `putContent`, `touch` one each; `reader` one (two when the
  * offset is at the end); `stat` one for a file (a HEAD), two for a directory or a missing path
  * (HEAD, then a one-key list); `list` one per 1000 entries; `delete` of a file two (HEAD,
- * DELETE), of a directory a list and a batch delete per 1000 keys; `move` three (HEAD, copy,
+ * DELETE), of a missing path two (HEAD, list), of a directory a list and a batch delete per
+ * 1000 keys, plus two lists for unfinished writers beneath; `move` three (HEAD, copy,
  * DELETE), since S3 has no rename. `move` keeps the file's modification time by storing it in
  * the copy's metadata (`x-amz-meta-wharf-mtime`), which `stat` prefers over LastModified;
  * `touch` copies the object onto itself without it, so LastModified is the touch.
@@ -163,12 +164,11 @@ export class S3Storage implements StorageDriver {
     const signal = options?.signal;
     const key = this.keys.file(path);
     if (await this.#ops.head(key, signal)) return this.#ops.deleteOne(key, signal);
-    const deleted = await this.#ops.deleteUnder(this.keys.dir(path), signal);
+    if ((await this.#ops.deleteUnder(this.keys.dir(path), signal)) === 0) throw new PathNotFoundError(path);
     // Unfinished writers beneath go too, as rm -r would take them.
     const writers = this.keys.writersBeneath(path);
     await this.#ops.abortUploadsUnder(writers, signal);
     await this.#ops.deleteUnder(writers, signal);
-    if (deleted === 0) throw new PathNotFoundError(path);
   }
 
   /**
