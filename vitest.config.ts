@@ -13,6 +13,7 @@ const alias = {
   '@wharf/storage-s3': src('./packages/storage-s3/src/index.ts'),
   '@wharf/access': src('./packages/access/src/index.ts'),
   '@wharf/adapter-node': src('./packages/adapter-node/src/index.ts'),
+  '@wharf/adapter-bun': src('./packages/adapter-bun/src/index.ts'),
 };
 
 export default defineConfig({

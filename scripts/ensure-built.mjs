@@ -7,7 +7,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const packages = ['core', 'storage-fs', 'adapter-node'].map((p) => join('packages', p));
+const packages = ['core', 'storage-fs', 'adapter-node', 'adapter-bun'].map((p) => join('packages', p));
 
 function newest(dir) {
   let t = 0;

@@ -8,3 +8,5 @@ export { formatAccessLine } from './access-log.js';
 export type { AccessRecord } from './access-log.js';
 export { createStandaloneApp, ISSUER, SERVICE, accessDir, keyFilePath } from './standalone-app.js';
 export type { StandaloneApp } from './standalone-app.js';
+export { runServeCommand } from './serve-command.js';
+export type { CommandIo, RunningServer, ServeWith } from './serve-command.js';

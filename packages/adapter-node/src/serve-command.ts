@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { ConfigError, parseServeConfig, SERVE_USAGE, type ServeConfig } from './config.js';
-import type { NodeRegistryServer } from './serve.js';
+import type { FetchApp, ListenInfo, NodeRegistryServer } from './serve.js';
 
 /** Where the command writes; the process's streams by default. */
 export interface CommandIo {
@@ -17,17 +17,39 @@ const processIo: CommandIo = {
   err: (text) => process.stderr.write(text),
 };
 
+/** A listening server as the standalone server needs it, whatever the runtime. */
+export interface RunningServer extends ListenInfo {
+  close(): Promise<void>;
+}
+
+/**
+ * A runtime adapter's `serve()`: this package's by default; `@wharf/adapter-bun` passes its own
+ * to run the same standalone server under Bun.
+ */
+export type ServeWith<S extends RunningServer = RunningServer> = (
+  app: FetchApp,
+  options: { port: number; hostname: string; logger: (line: string) => void },
+) => Promise<S>;
+
 /**
  * Creates the storage and registry for `config` and serves them.
+ * @param serveWith the runtime's `serve()` (default: Node's, from `./serve.ts`).
  * @throws when the data directory cannot be created or the port cannot be bound.
  */
-export async function startRegistryServer(config: ServeConfig, io: CommandIo = processIo): Promise<NodeRegistryServer> {
+export async function startRegistryServer(config: ServeConfig, io?: CommandIo): Promise<NodeRegistryServer>;
+export async function startRegistryServer<S extends RunningServer>(config: ServeConfig, io: CommandIo | undefined, serveWith: ServeWith<S> | undefined): Promise<S>;
+export async function startRegistryServer<S extends RunningServer>(
+  config: ServeConfig,
+  io: CommandIo = processIo,
+  serveWith?: ServeWith<S>,
+): Promise<S> {
   // Imported here, not at the top: `wharf serve --help` and config errors need none of it.
-  const [{ createStandaloneApp }, { serve }] = await Promise.all([import('./standalone-app.js'), import('./serve.js')]);
+  const { createStandaloneApp } = await import('./standalone-app.js');
+  const serve = serveWith ?? ((await import('./serve.js')).serve as unknown as ServeWith<S>);
   await mkdir(config.dataDir, { recursive: true });
   const standalone = await createStandaloneApp(config, { log: (line) => io.err(`wharf: ${line}\n`) });
   for (const notice of standalone.notices) io.err(`wharf: ${notice}\n`);
-  let server: NodeRegistryServer;
+  let server: S;
   try {
     server = await serve(standalone.app, { port: config.port, hostname: config.host, logger: (line) => io.out(`${line}\n`) });
   } catch (error) {
@@ -43,7 +65,7 @@ export async function startRegistryServer(config: ServeConfig, io: CommandIo = p
  * Runs `wharf serve` with the arguments after `serve`; resolves with the exit status once the
  * server has shut down (0), or at once on bad configuration (2) or a failed start (1).
  */
-export async function runServeCommand(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+export async function runServeCommand(argv: readonly string[], io: CommandIo = processIo, serveWith?: ServeWith): Promise<number> {
   let config: ServeConfig | 'help';
   try {
     config = parseServeConfig(argv, process.env, process.cwd());
@@ -58,9 +80,9 @@ export async function runServeCommand(argv: readonly string[], io: CommandIo = p
   }
   for (const warning of config.warnings) io.err(`wharf: ${warning}\n`);
 
-  let server: NodeRegistryServer;
+  let server: RunningServer;
   try {
-    server = await startRegistryServer(config, io);
+    server = await startRegistryServer(config, io, serveWith);
   } catch (error) {
     io.err(`wharf: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
@@ -71,7 +93,7 @@ export async function runServeCommand(argv: readonly string[], io: CommandIo = p
 }
 
 /** Resolves with 0 once a first SIGINT/SIGTERM has closed the server; a second signal exits with 1 at once. */
-function waitForShutdownSignal(server: NodeRegistryServer, io: CommandIo): Promise<number> {
+function waitForShutdownSignal(server: RunningServer, io: CommandIo): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {

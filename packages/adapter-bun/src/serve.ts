@@ -1,0 +1,220 @@
+/**
+ * Serves a fetch-style app (a Wharf registry's Hono `app`, or anything with
+ * `fetch(Request): Response`) with `Bun.serve`.
+ *
+ * Bun speaks Web `Request`/`Response` natively, so there is no translation layer: a request body
+ * is Bun's own `ReadableStream`, pulled from the socket as the app reads it (with no size limit
+ * here: blobs can be many gigabytes), and a response body is written as the app produces it.
+ *
+ * Around `Bun.serve` this module adds what adapter-node adds around Node's server: the client
+ * address handed to the app as `{ incoming: { socket: { remoteAddress } } }` (the shape the token
+ * service's and admin API's login throttles read), an optional access log in adapter-node's
+ * format, and a graceful {@link BunRegistryServer.close}. Differences from Node, all Bun's own
+ * doing, are listed in the package README (dot segments, TLS on the plain port, idle timeout).
+ *
+ * Importing this module never touches the `Bun` global, so Node can import the package (for
+ * types or to check its exports); only {@link serve} needs Bun.
+ * @module
+ */
+import { formatAccessLine } from '@wharf/adapter-node';
+import { bunRuntime, type BunServer } from './bun-types.js';
+
+/** Anything with a Web `fetch` handler; a Hono app qualifies. */
+export interface FetchApp {
+  /** Called with the Web Request and, as second argument, {@link BunEnv}. */
+  fetch(request: Request, ...rest: unknown[]): Response | Promise<Response>;
+}
+
+/** The second argument of {@link FetchApp.fetch} (Hono: `c.env`). */
+export interface BunEnv {
+  /** Mirrors the Node adapter's `IncomingMessage` just enough for the client address. */
+  readonly incoming: { readonly socket: { readonly remoteAddress: string | undefined } };
+  /** Bun's server object. */
+  readonly server: BunServer;
+}
+
+/** Where the server listens, as passed to {@link ServeOptions.onListen}. */
+export interface ListenInfo {
+  /** e.g. `http://127.0.0.1:5000` (IPv6 hosts in brackets). */
+  readonly url: string;
+  /** The bound port (the real one when 0 was asked for). */
+  readonly port: number;
+  readonly hostname: string;
+}
+
+export interface ServeOptions {
+  /** TCP port (default 5000; 0 picks a free one). */
+  port?: number;
+  /** Interface to bind (default `127.0.0.1`; `0.0.0.0` or `::` for all). */
+  hostname?: string;
+  /**
+   * How long {@link BunRegistryServer.close} lets in-flight requests run before it closes their
+   * connections, in ms (default 10 000).
+   */
+  shutdownTimeoutMs?: number;
+  /** Called once the server listens, before `serve()` resolves. */
+  onListen?(info: ListenInfo): void;
+  /** Receives one access-log line per finished request (adapter-node's format). Default: no logging. */
+  logger?: ((line: string) => void) | false;
+}
+
+/** A listening server. */
+export interface BunRegistryServer extends ListenInfo {
+  /** The underlying Bun server. */
+  readonly server: BunServer;
+  /**
+   * Stops accepting connections and lets in-flight requests finish (their responses carry
+   * `Connection: close`), then resolves. Connections still busy after `shutdownTimeoutMs` are
+   * closed. Idempotent: later calls return the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Seconds a connection may go without traffic, both idle between keep-alive requests and stalled
+ * mid-request (Bun has one timeout for both; at most 255). Above the 60 s idle timeout common in
+ * proxies, and long enough for a slow client's pauses during a multi-gigabyte upload.
+ */
+const IDLE_TIMEOUT_S = 120;
+
+/**
+ * Serves `app` over HTTP/1.1 with `Bun.serve`.
+ * @param app the fetch handler, e.g. `createRegistry({ storage }).app`.
+ * @param options see {@link ServeOptions}.
+ * @returns once listening.
+ * @throws when not running on Bun, when the port cannot be bound (`EADDRINUSE`), or what
+ *   `onListen` throws; nothing is left open.
+ * @example
+ * const { app } = createRegistry({ storage: new FsStorage({ root: './data' }) });
+ * const server = await serve(app, { port: 5000, logger: console.log });
+ * process.once('SIGTERM', () => void server.close());
+ */
+export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<BunRegistryServer> {
+  const bun = bunRuntime();
+  if (!bun) throw new Error('@wharf/adapter-bun: serve() needs the Bun runtime; on Node use @wharf/adapter-node');
+  const { port = 5000, hostname = '127.0.0.1', shutdownTimeoutMs = 10_000, logger } = options;
+  const log = logger || undefined;
+  let closing: Promise<void> | undefined;
+  let defaultOrigin = '';
+
+  const server = bun.serve({
+    port,
+    hostname,
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    idleTimeout: IDLE_TIMEOUT_S,
+    development: false,
+    async fetch(request, server) {
+      const start = new Date();
+      const t0 = performance.now();
+      const remoteAddress = server.requestIP(request)?.address;
+      // An HTTP/1.0 request without Host gets a bare path as its URL, which Hono cannot route.
+      const req = request.url.startsWith('/') ? new Request(defaultOrigin + request.url, request) : request;
+      const env: BunEnv = { incoming: { socket: { remoteAddress } }, server };
+      let response: Response;
+      try {
+        response = await app.fetch(req, env);
+      } catch {
+        response = new Response(null, { status: 500 });
+      }
+      if (closing) response = withHeader(response, 'Connection', 'close');
+      if (!log) return response;
+      const url = new URL(req.url);
+      return whenSent(response, req.method, (status) => {
+        const length = Number(response.headers.get('content-length') ?? NaN);
+        try {
+          log(
+            formatAccessLine({
+              start,
+              remote: remoteAddress,
+              method: req.method,
+              target: url.pathname + url.search,
+              httpVersion: '1.1',
+              status,
+              bytes: req.method !== 'HEAD' && Number.isSafeInteger(length) && length >= 0 ? length : undefined,
+              durationMs: performance.now() - t0,
+            }),
+          );
+        } catch {
+          // a broken logger must not take the server down
+        }
+      });
+    },
+    error: () => new Response(null, { status: 500 }),
+  });
+
+  const info: ListenInfo = { url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${server.port}`, port: server.port, hostname };
+  defaultOrigin = info.url;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const timer = setTimeout(() => void server.stop(true), shutdownTimeoutMs);
+      try {
+        await server.stop(false);
+        // stop(false) resolves once the listener is closed; in-flight requests may still run.
+        while (server.pendingRequests > 0) await new Promise((r) => setTimeout(r, 10));
+      } finally {
+        clearTimeout(timer);
+      }
+      await server.stop(true);
+    })();
+    return closing;
+  };
+  try {
+    options.onListen?.(info);
+  } catch (error) {
+    await server.stop(true);
+    throw error;
+  }
+  return { ...info, server, close };
+}
+
+function withHeader(response: Response, name: string, value: string): Response {
+  try {
+    response.headers.set(name, value);
+    return response;
+  } catch {
+    // immutable headers (e.g. a Response from fetch()): copy
+    const headers = new Headers(response.headers);
+    headers.set(name, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+}
+
+/**
+ * Calls `done` once `response` has been handed to Bun in full: at once without a body, else when
+ * the body stream ends, fails or is cancelled (the client went away; status still logged).
+ */
+function whenSent(response: Response, method: string, done: (status: number) => void): Response {
+  const body = response.body;
+  if (!body || method === 'HEAD') {
+    done(response.status);
+    return response;
+  }
+  let called = false;
+  const finish = (): void => {
+    if (called) return;
+    called = true;
+    done(response.status);
+  };
+  const reader = body.getReader();
+  const tracked = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done: end, value } = await reader.read();
+        if (end) {
+          controller.close();
+          finish();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (error) {
+        controller.error(error);
+        finish();
+      }
+    },
+    cancel(reason) {
+      finish();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(tracked, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
