@@ -5,9 +5,13 @@
  *   `WHARF_CONFORMANCE_NODELETE_URL` optionally names a second one with deletes disabled.
  *   `WHARF_CONFORMANCE_LEGACY=1` additionally skips what a pre-OCI-1.1 registry lacks.
  * - otherwise: Wharf in-process (`@wharf/core` on `MemoryStorage`, served by `@wharf/adapter-node`
- *   on 127.0.0.1, port 0), one fresh registry per test file.
+ *   on 127.0.0.1, port 0), one fresh registry per test file; with `WHARF_RUNTIME=bun`, the same
+ *   in a Bun child process (`bun-registry.ts`, `@wharf/adapter-bun`; needs `npm run build`).
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { bunBinary, runtime } from '../runtime.js';
 import { Client } from './client.js';
 
 const external = process.env.WHARF_CONFORMANCE_URL;
@@ -35,7 +39,36 @@ export interface Target {
   close(): Promise<void>;
 }
 
+/** Starts `bun-registry.ts` under Bun and reads the URL it prints. */
+async function startWharfOnBun(deletes: boolean): Promise<Target> {
+  const bun = bunBinary();
+  if (!bun) throw new Error('WHARF_RUNTIME=bun but no Bun binary: run `npm ci` (the bun dev dependency) or set BUN_BIN');
+  const script = fileURLToPath(new URL('./bun-registry.ts', import.meta.url));
+  const child = spawn(bun, [script], { env: { ...process.env, WHARF_DELETES: deletes ? '1' : '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the Bun registry did not print its URL within 20 s')), 20_000);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      const line = out.split('\n', 2);
+      if (line.length === 2) {
+        clearTimeout(timer);
+        resolve(line[0] ?? '');
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the Bun registry exited (${code}) before printing its URL`)));
+  });
+  const close = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return { url, external: false, close };
+}
+
 async function startWharf(deletes: boolean): Promise<Target> {
+  if (runtime() === 'bun') return startWharfOnBun(deletes);
   const coreId = '@wharf/core';
   const adapterId = '@wharf/adapter-node';
   let core: CoreModule;

@@ -3,7 +3,8 @@
  * data directory, and stops it by PID.
  *
  * The target is Wharf's standalone server (`node packages/adapter-node/dist/cli.js serve`, built
- * by `npm run build`), or — with `WHARF_E2E_TARGET=distribution` — Debian's CNCF Distribution
+ * by `npm run build`; with `WHARF_RUNTIME=bun`, `bun packages/adapter-bun/dist/cli.js serve`), or — with
+ * `WHARF_E2E_TARGET=distribution` — Debian's CNCF Distribution
  * (`docker-registry serve`), so the tests themselves can be checked against a reference
  * registry. Everything the server prints is kept; {@link logOnFailureAndStop} shows the lines a
  * failing test caused.
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach } from 'vitest';
+import { bunBinary, bunCli, runtime } from '../runtime.js';
 
 export type Target = 'wharf' | 'distribution';
 
@@ -34,6 +36,10 @@ export function target(): Target {
 
 /** Why the target cannot be started, or undefined when it can. */
 export function targetMissing(): string | undefined {
+  if (target() === 'wharf' && runtime() === 'bun') {
+    if (!bunBinary()) return 'WHARF_RUNTIME=bun but no Bun binary: run `npm ci` (the bun dev dependency) or set BUN_BIN';
+    return existsSync(bunCli) ? undefined : `${bunCli} is missing: run \`npm run build\``;
+  }
   if (target() === 'wharf') {
     return existsSync(wharfCli) ? undefined : `Wharf's standalone server is not built (${wharfCli} is missing): run \`npm run build\``;
   }
@@ -102,7 +108,8 @@ async function command(t: Target, dir: string, host: string, options: StartOptio
   if (t === 'wharf') {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, HOST: hostname, WHARF_DATA: dataDir, WHARF_AUTH: options.auth ?? 'none' };
     if (options.adminPassword) env.WHARF_ADMIN_PASSWORD = options.adminPassword;
-    return [process.execPath, [wharfCli, 'serve'], env];
+    const bun = runtime() === 'bun' ? bunBinary() : undefined;
+    return bun ? [bun, [bunCli, 'serve'], env] : [process.execPath, [wharfCli, 'serve'], env];
   }
   const config = join(dir, 'config.yml');
   await writeFile(config, distributionConfig(dataDir, host));

@@ -78,6 +78,14 @@ export interface BunRegistryServer extends ListenInfo {
 const IDLE_TIMEOUT_S = 120;
 
 /**
+ * Bun (1.4) drops the `Content-Length` of a Response whose body is a `ReadableStream` and sends
+ * it chunked (oven-sh/bun#10507). Clients want the length of manifests and small blobs, so
+ * stream bodies declaring at most this many bytes are read into memory first, which makes Bun
+ * send the length; larger ones go out chunked.
+ */
+const BUFFER_DECLARED_UP_TO = 1024 * 1024;
+
+/**
  * Serves `app` over HTTP/1.1 with `Bun.serve`.
  * @param app the fetch handler, e.g. `createRegistry({ storage }).app`.
  * @param options see {@link ServeOptions}.
@@ -112,7 +120,7 @@ export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<
       const env: BunEnv = { incoming: { socket: { remoteAddress } }, server };
       let response: Response;
       try {
-        response = await app.fetch(req, env);
+        response = await withDeclaredLength(await app.fetch(req, env));
       } catch {
         response = new Response(null, { status: 500 });
       }
@@ -165,6 +173,15 @@ export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<
     throw error;
   }
   return { ...info, server, close };
+}
+
+/** See {@link BUFFER_DECLARED_UP_TO}. */
+async function withDeclaredLength(response: Response): Promise<Response> {
+  if (!response.body) return response;
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  if (!(Number.isSafeInteger(length) && length >= 0 && length <= BUFFER_DECLARED_UP_TO)) return response;
+  const body = await response.arrayBuffer();
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 function withHeader(response: Response, name: string, value: string): Response {
