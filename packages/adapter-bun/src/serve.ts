@@ -181,8 +181,13 @@ async function withDeclaredLength(response: Response): Promise<Response> {
   const length = Number(response.headers.get('content-length') ?? NaN);
   if (!(Number.isSafeInteger(length) && length >= 0 && length <= BUFFER_DECLARED_UP_TO)) return response;
   const body = await response.arrayBuffer();
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const known = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  buffered.add(known);
+  return known;
 }
+
+/** Responses whose body {@link withDeclaredLength} read into memory. */
+const buffered = new WeakSet<Response>();
 
 function withHeader(response: Response, name: string, value: string): Response {
   try {
@@ -197,12 +202,14 @@ function withHeader(response: Response, name: string, value: string): Response {
 }
 
 /**
- * Calls `done` once `response` has been handed to Bun in full: at once without a body, else when
- * the body stream ends, fails or is cancelled (the client went away; status still logged).
+ * Calls `done` once `response` has been handed to Bun in full: at once without a body or with a
+ * buffered one, else when the body stream ends, fails or is cancelled (the client went away;
+ * the status is still logged).
  */
 function whenSent(response: Response, method: string, done: (status: number) => void): Response {
   const body = response.body;
-  if (!body || method === 'HEAD') {
+  // A buffered body (see withDeclaredLength) must stay one: wrapping it would make Bun send it chunked.
+  if (!body || method === 'HEAD' || buffered.has(response)) {
     done(response.status);
     return response;
   }
