@@ -19,6 +19,7 @@ describe.skipIf(!env || missing)('standalone server on S3 (WHARF_STORAGE=s3://â€
   const prefix = `e2e/${randomUUID()}`;
   let registry: Registry | undefined;
   let bucket: S3Storage;
+  const saved = { ...process.env };
   logOnFailureAndStop(() => registry);
 
   beforeAll(async () => {
@@ -36,6 +37,10 @@ describe.skipIf(!env || missing)('standalone server on S3 (WHARF_STORAGE=s3://â€
   afterAll(async () => {
     await registry?.stop();
     registry = undefined;
+    for (const key of ['WHARF_STORAGE', 'AWS_ENDPOINT_URL_S3', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION']) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
     if (bucket) {
       for (const dir of await bucket.list('/')) await bucket.delete(dir);
       bucket.destroy();
