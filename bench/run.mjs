@@ -33,6 +33,8 @@ Options:
   --cpu-prof              run Wharf under node --cpu-prof and print its hottest functions
   --no-sync               do not run sync(1) between workloads and targets
   -h, --help              show this help
+
+Env WHARF_RUNTIME=bun runs Wharf under Bun (@wharf/adapter-bun) instead of Node.
 `;
 
 const TARGET_ORDER = ['distribution', 'wharf'];

@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const WHARF_CLI = join(REPO_ROOT, 'packages/adapter-node/dist/cli.js');
 export const DISTRIBUTION_BIN = '/usr/bin/docker-registry';
+/** With `WHARF_RUNTIME=bun`, Wharf runs as `bun packages/adapter-bun/dist/cli.js serve`. */
+export const WHARF_BUN_CLI = join(REPO_ROOT, 'packages/adapter-bun/dist/cli.js');
+const BUN_BIN = process.env.BUN_BIN || join(REPO_ROOT, 'node_modules/bun/bin/bun.exe');
 
 /** Every child still running, so that an interrupted run can stop them. */
 const running = new Set();
@@ -123,11 +126,13 @@ export async function startWharf({ cpuProf = false, auth = 'none', adminPassword
     cpuProfDir = mkdtempSync(join(tmpdir(), 'wharf-bench-cpuprof-'));
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
   }
+  const onBun = process.env.WHARF_RUNTIME === 'bun';
+  if (onBun && !existsSync(WHARF_BUN_CLI)) throw new Error(`${WHARF_BUN_CLI} not found: run \`npm run build\` first`);
   return launch({
     name: 'wharf',
-    label: 'Wharf',
-    command: process.execPath,
-    args: [...nodeArgs, WHARF_CLI, 'serve'],
+    label: onBun ? 'Wharf (Bun)' : 'Wharf',
+    command: onBun ? BUN_BIN : process.execPath,
+    args: onBun ? [WHARF_BUN_CLI, 'serve'] : [...nodeArgs, WHARF_CLI, 'serve'],
     env: { PORT: String(port), HOST: '127.0.0.1', WHARF_DATA: dataDir, WHARF_AUTH: auth, ...(adminPassword ? { WHARF_ADMIN_PASSWORD: adminPassword } : {}) },
     port,
     workDir,
