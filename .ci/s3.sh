@@ -7,6 +7,8 @@
 #                      # writes $S3_DIR/env (endpoint, keys, region) and prints it
 #   .ci/s3.sh stop     # stop the daemons a previous start left, by their pid files
 #   .ci/s3.sh status   # exit 0 if our gateway answers on $S3_PORT
+#   .ci/s3.sh ensure   # start unless one answers already (under a lock, so that test runs
+#                      # started at the same time share one gateway); prints "reused" or "started"
 #
 # Env: S3_DIR (state, logs and the env file; wiped on start; default /tmp/wharf-s3),
 #      S3_PORT (default 7480), S3_ACCESS_KEY / S3_SECRET_KEY, S3_OBJECTSTORE=memstore|bluestore,
@@ -46,7 +48,15 @@ case "${1:-start}" in
   stop) stop_all; exit 0 ;;
   status) answering && [ -f "$S3_DIR/env" ] && exit 0; exit 1 ;;
   start) ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  ensure)
+    mkdir -p "$(dirname "$S3_DIR")"
+    exec 9>"$S3_DIR.lock"
+    flock -w 600 9
+    if answering && [ -f "$S3_DIR/env" ]; then echo reused; exit 0; fi
+    "$0" start 9>&-   # the daemons must not inherit (and hold) the lock
+    echo started
+    exit 0 ;;
+  *) echo "usage: $0 start|stop|status|ensure" >&2; exit 2 ;;
 esac
 
 t0=$(date +%s)
