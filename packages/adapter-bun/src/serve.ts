@@ -16,8 +16,13 @@
  * types or to check its exports); only {@link serve} needs Bun.
  * @module
  */
-import { formatAccessLine } from '@wharf/adapter-node';
+import { formatAccessLine, type ListenInfo, type ServeOptions } from '@wharf/adapter-node';
 import { bunRuntime, type BunServer } from './bun-types.js';
+
+// The same options and listen information as the Node adapter, so a host switches runtimes
+// without touching its configuration. (`ServeOptions.shutdownTimeoutMs` closes connections
+// still busy after it, as on Node.)
+export type { ListenInfo, ServeOptions };
 
 /** Anything with a Web `fetch` handler; a Hono app qualifies. */
 export interface FetchApp {
@@ -31,31 +36,6 @@ export interface BunEnv {
   readonly incoming: { readonly socket: { readonly remoteAddress: string | undefined } };
   /** Bun's server object. */
   readonly server: BunServer;
-}
-
-/** Where the server listens, as passed to {@link ServeOptions.onListen}. */
-export interface ListenInfo {
-  /** e.g. `http://127.0.0.1:5000` (IPv6 hosts in brackets). */
-  readonly url: string;
-  /** The bound port (the real one when 0 was asked for). */
-  readonly port: number;
-  readonly hostname: string;
-}
-
-export interface ServeOptions {
-  /** TCP port (default 5000; 0 picks a free one). */
-  port?: number;
-  /** Interface to bind (default `127.0.0.1`; `0.0.0.0` or `::` for all). */
-  hostname?: string;
-  /**
-   * How long {@link BunRegistryServer.close} lets in-flight requests run before it closes their
-   * connections, in ms (default 10 000).
-   */
-  shutdownTimeoutMs?: number;
-  /** Called once the server listens, before `serve()` resolves. */
-  onListen?(info: ListenInfo): void;
-  /** Receives one access-log line per finished request (adapter-node's format). Default: no logging. */
-  logger?: ((line: string) => void) | false;
 }
 
 /** A listening server. */
