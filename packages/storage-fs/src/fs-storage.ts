@@ -64,6 +64,9 @@ export interface FsStorageOptions {
  * @example
  * const registry = createRegistry({ storage: new FsStorage({ root: '/var/lib/wharf' }) });
  */
+/** Tries of an operation whose directory a concurrent delete may be pruning at the same time. */
+const MAX_DIR_ATTEMPTS = 5;
+
 export class FsStorage implements StorageDriver {
   readonly name = 'filesystem';
   /** Absolute path of the store's root directory. */
@@ -244,14 +247,24 @@ export class FsStorage implements StorageDriver {
    */
   async #inDir<T>(dir: string, path: string, step: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
+      let failure: unknown;
       try {
         return await step();
       } catch (error) {
-        if (codeOf(error) !== 'ENOENT' || attempt === 3) throw this.#conflict(error, path);
+        failure = error;
       }
-      await ensureDir(dir, this.#fsync).catch((error: unknown) => {
-        throw this.#conflict(error, path);
-      });
+      // ENOENT: the directory is missing (never made, or pruned by a concurrent delete); make it
+      // and try again. ENOTDIR also comes from a race: Node's recursive mkdir reports it when a
+      // directory it found existing is removed (pruned) before it can stat it. A real clash (a
+      // file where a directory belongs) persists and is reported after the last attempt.
+      const code = codeOf(failure);
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || attempt === MAX_DIR_ATTEMPTS) throw this.#conflict(failure, path);
+      try {
+        await ensureDir(dir, this.#fsync);
+      } catch (error) {
+        const again = codeOf(error);
+        if ((again !== 'ENOENT' && again !== 'ENOTDIR') || attempt === MAX_DIR_ATTEMPTS - 1) throw this.#conflict(error, path);
+      }
     }
   }
 
