@@ -125,7 +125,7 @@ export class Uploads {
       let digester = opened;
       await this.#pump(state, writer, digester, body);
       if (digester.algorithm !== expected.algorithm) {
-        digester = await this.#redigest(state, writer, expected.algorithm);
+        digester = await this.#redigest(state, writer.size, expected.algorithm);
       }
       const actual = digester.digest();
       if (actual !== expected.value) {
@@ -179,7 +179,8 @@ export class Uploads {
     closingAlgorithm?: DigestAlgorithm,
   ): Promise<{ writer: FileWriter; digester: Digester }> {
     const key = `${state.name}/${state.id}`;
-    const writer = await this.driver.writer(pathFor({ kind: 'uploadData', name: state.name, id: state.id }), { append: true });
+    const path = pathFor({ kind: 'uploadData', name: state.name, id: state.id });
+    let writer = await this.driver.writer(path, { append: true });
     if (range && range.start !== writer.size) {
       const size = writer.size;
       await writer.close();
@@ -190,9 +191,20 @@ export class Uploads {
     }
     // Nothing written yet and the client did not pick an algorithm: the closing digest decides.
     const algorithm = writer.size === 0 && !state.explicitAlgorithm && closingAlgorithm ? closingAlgorithm : state.algorithm;
-    const digester =
-      this.#checkpoints.get(key, writer.size, algorithm) ??
-      (writer.size === 0 ? new Digester(algorithm) : await this.#redigest(state, writer, algorithm));
+    let digester = this.#checkpoints.get(key, writer.size, algorithm) ?? (writer.size === 0 ? new Digester(algorithm) : null);
+    if (!digester) {
+      // Read back what was written elsewhere with no writer open: reading an unfinished upload
+      // may reorganise what the driver stored (S3 completes its multipart upload to read it),
+      // and a writer opened before that would hold stale state. Then open the writer again.
+      const size = writer.size;
+      await writer.close();
+      digester = await this.#redigest(state, size, algorithm);
+      writer = await this.driver.writer(path, { append: true });
+      if (writer.size !== size) {
+        await writer.close();
+        throw new RegistryError('BLOB_UPLOAD_INVALID', `upload ${state.id} changed while it was being resumed; start again`);
+      }
+    }
     return { writer, digester };
   }
 
@@ -224,16 +236,16 @@ export class Uploads {
     }
   }
 
-  async #redigest(state: UploadState, writer: FileWriter, algorithm: DigestAlgorithm): Promise<Digester> {
+  async #redigest(state: UploadState, size: number, algorithm: DigestAlgorithm): Promise<Digester> {
     const digester = new Digester(algorithm);
-    if (writer.size === 0) return digester;
+    if (size === 0) return digester;
     const path = pathFor({ kind: 'uploadData', name: state.name, id: state.id });
     const stream = await this.driver.reader(path, 0, { uncommitted: true });
     for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
       digester.update(chunk);
-      if (digester.size >= writer.size) break;
+      if (digester.size >= size) break;
     }
-    if (digester.size !== writer.size) {
+    if (digester.size !== size) {
       throw new RegistryError('BLOB_UPLOAD_INVALID', `upload ${state.id} could not be read back to resume it`);
     }
     return digester;
