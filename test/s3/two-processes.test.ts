@@ -8,6 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Storage } from '@wharf/storage-s3';
 import { endpointOptions, s3Env, TEST_BUCKET } from '../../packages/storage-s3/src/test-support.js';
+import { useS3ServerEnv } from './server-env.js';
 import { logOnFailureAndStop, startRegistry, target, targetMissing, type Registry } from '../e2e/server.js';
 
 const env = s3Env();
@@ -21,27 +22,18 @@ describe.skipIf(!env || missing)('two processes on one bucket', () => {
   let a: Registry | undefined;
   let b: Registry | undefined;
   let bucket: S3Storage;
-  const saved = { ...process.env };
+  let restoreEnv = () => {};
   logOnFailureAndStop(() => a);
   logOnFailureAndStop(() => b);
 
   beforeAll(async () => {
-    Object.assign(process.env, {
-      WHARF_STORAGE: `s3://${TEST_BUCKET}/${prefix}`,
-      AWS_ENDPOINT_URL_S3: env!.WHARF_S3_ENDPOINT ?? env!.AWS_ENDPOINT_URL_S3,
-      AWS_ACCESS_KEY_ID: env!.AWS_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: env!.AWS_SECRET_ACCESS_KEY,
-      AWS_REGION: env!.AWS_REGION ?? 'us-east-1',
-    });
+    restoreEnv = useS3ServerEnv(env!, prefix);
     [a, b] = await Promise.all([startRegistry({ auth: 'none' }), startRegistry({ auth: 'none' })]);
     bucket = new S3Storage({ bucket: TEST_BUCKET, prefix, ...endpointOptions(env!) });
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
-    for (const key of ['WHARF_STORAGE', 'AWS_ENDPOINT_URL_S3', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION']) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
+    restoreEnv();
     if (bucket) {
       for (const dir of await bucket.list('/')) await bucket.delete(dir);
       bucket.destroy();

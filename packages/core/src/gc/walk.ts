@@ -104,13 +104,4 @@ export async function listFilesBelow(driver: StorageDriver, dir: string): Promis
   return out;
 }
 
-/** Whether a file or directory is stored at `path`. */
-export async function exists(driver: StorageDriver, path: string): Promise<boolean> {
-  try {
-    await driver.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof PathNotFoundError) return false;
-    throw error;
-  }
-}
+export { exists } from '../storage/exists.js';

@@ -20,6 +20,8 @@ import type { StorageDriver } from '../storage/driver.js';
 import { PathNotFoundError } from '../storage/driver.js';
 import { pathFor, REPOSITORIES_ROOT } from '../storage/paths.js';
 import { RegistryError } from '../errors/registry-error.js';
+import { exists } from '../storage/exists.js';
+import { listFilesBelow } from '../gc/walk.js';
 import { assertValidName } from '../names.js';
 
 /** Sub-directories of a repository, in the order they move (see the module doc). */
@@ -48,7 +50,7 @@ export async function moveRepositoryFiles(driver: StorageDriver, from: string, t
   const source = pathFor({ kind: 'repository', name: from });
   const target = pathFor({ kind: 'repository', name: to });
   for (const dir of ORDER) {
-    const files = await listFiles(driver, `${source}/${dir}`);
+    const files = await listFilesBelow(driver, `${source}/${dir}`);
     let next = 0;
     const worker = async () => {
       while (next < files.length) {
@@ -65,32 +67,7 @@ export async function moveRepositoryFiles(driver: StorageDriver, from: string, t
   return moved;
 }
 
-/** Every file below `dir` (recursively), excluding nested repositories (only `_` trees are walked). */
-async function listFiles(driver: StorageDriver, dir: string): Promise<string[]> {
-  let children: string[];
-  try {
-    children = await driver.list(dir);
-  } catch (error) {
-    if (error instanceof PathNotFoundError) return [];
-    throw error;
-  }
-  const out: string[] = [];
-  for (const child of children) {
-    const info = await driver.stat(child).catch(() => null);
-    if (!info) continue;
-    if (info.isDir) out.push(...(await listFiles(driver, child)));
-    else out.push(child);
-  }
-  return out;
-}
-
 /** Whether a name is a repository (has manifests). */
 export async function isRepository(driver: StorageDriver, name: string): Promise<boolean> {
-  try {
-    await driver.stat(`${REPOSITORIES_ROOT}/${name}/_manifests`);
-    return true;
-  } catch (error) {
-    if (error instanceof PathNotFoundError) return false;
-    throw error;
-  }
+  return exists(driver, `${REPOSITORIES_ROOT}/${name}/_manifests`);
 }

@@ -13,6 +13,7 @@ import { touchReferences } from '../gc/touch-references.js';
 import type { RepositoryLinks } from '../blobs/repository-links.js';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { baseName, pathFor } from '../storage/paths.js';
+import { exists } from '../storage/exists.js';
 import { isValidTag } from '../names.js';
 import { decodeLink, decodeRevision, encodeLink, encodeRevision, type ManifestLink } from './manifest-link.js';
 import { ManifestCache } from './manifest-cache.js';
@@ -264,14 +265,4 @@ export function nameUnknown(name: string): RegistryError {
 
 export function lexical(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-async function exists(driver: StorageDriver, path: string): Promise<boolean> {
-  try {
-    await driver.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof PathNotFoundError) return false;
-    throw error;
-  }
 }
