@@ -92,13 +92,13 @@ export class BlobStore {
   async adopt(committedPath: string, digest: Digest, publish: () => Promise<void> = async () => {}): Promise<void> {
     const target = pathFor({ kind: 'blob', digest });
     const gc = this.gc ? await this.gc.observe() : NO_GC;
-    const reused = gc.active ? await touchExisting(this.driver, target) : (await this.stat(digest)) !== null;
+    const reused = gc.active ? await touchExisting(this.driver, target, gc.runs) : (await this.stat(digest)) !== null;
     if (!reused) {
       if (gc.active) await this.driver.touch(committedPath);
       await this.driver.move(committedPath, target);
     }
     await publish();
-    if (this.gc?.outlived(gc) && !(await touchExisting(this.driver, target))) {
+    if (this.gc?.outlived(gc) && !(await touchExisting(this.driver, target, (await this.gc.observe()).runs))) {
       if (!reused) {
         throw new RegistryError('BLOB_UPLOAD_INVALID', `blob ${digest.value} was garbage collected while it was being stored: upload it again`);
       }
@@ -117,9 +117,9 @@ export class BlobStore {
   async reuse(digest: Digest, publish: () => Promise<void>): Promise<boolean> {
     const target = pathFor({ kind: 'blob', digest });
     const gc = this.gc ? await this.gc.observe() : NO_GC;
-    if (gc.active && !(await touchExisting(this.driver, target))) return false;
+    if (gc.active && !(await touchExisting(this.driver, target, gc.runs))) return false;
     await publish();
-    return !this.gc?.outlived(gc) || touchExisting(this.driver, target);
+    return !this.gc?.outlived(gc) || touchExisting(this.driver, target, (await this.gc.observe()).runs);
   }
 
   /** Remove a blob from the store (garbage collection only). */

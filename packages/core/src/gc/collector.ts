@@ -290,6 +290,8 @@ async function finish(driver: StorageDriver, lock: GcLock, marker: string): Prom
     }
   }
   await driver.delete(marker).catch(ignoreNotFound);
+  // The records registries left for this run served its rechecks (trash.ts).
+  await driver.delete(pathFor({ kind: 'gcTouchedRun', run: lock.run })).catch(ignoreNotFound);
   await lock.release();
 }
 

@@ -15,6 +15,8 @@ export interface GcObservation {
   readonly active: boolean;
   /** When the storage read behind this answer began (the signal's clock, milliseconds). */
   readonly at: number;
+  /** The runs whose markers were seen: a touch leaves a record for each (see {@link touchExisting}). */
+  readonly runs: readonly string[];
 }
 
 export interface GcSignalOptions {
@@ -80,27 +82,35 @@ export class GcSignal {
     // The time the read *began*: a marker written after it may be missed, so the write budget
     // is counted from here (see protocol.ts, "settle").
     const at = this.#clock();
-    let active = true;
+    let observation: GcObservation;
     try {
-      await this.driver.stat(pathFor({ kind: 'gcRunningDir' }));
-    } catch (error) {
-      // Anything but a clear "absent" keeps the safe answer: touching costs little.
-      if (error instanceof PathNotFoundError) active = false;
+      const runs = (await listOrEmpty(this.driver, pathFor({ kind: 'gcRunningDir' }))).map(baseName);
+      observation = { active: runs.length > 0, at, runs };
+    } catch {
+      // Anything but a clear answer keeps the safe one: touching costs little.
+      observation = { active: true, at, runs: [] };
     }
-    const observation = { active, at };
     this.#cached = observation;
     return observation;
   }
 }
 
+const NOTHING = new Uint8Array(0);
+
 /**
- * Touch a stored file that a write reuses. When it is not there, a running collection may
- * have just moved it into its trash (after this or another process touched it, or while it
- * still looked unused): then it is moved back and touched. The collection's recheck finds it
- * gone from the trash and leaves it alone; a file already deleted is gone for good.
+ * Touch a stored file that a write reuses. First it records the touch for each running
+ * collection it knows of (`runs`, from the observation the write relies on): a collection
+ * whose move of the file is not atomic (S3's copy, then delete) can lose a touch that lands in
+ * the middle, and its recheck puts back whatever was recorded (trash.ts). When the file is not
+ * there, a running collection may have just moved it into its trash (after this or another
+ * process touched it, or while it still looked unused): then it is moved back and touched.
+ * The collection's recheck finds it gone from the trash and leaves it alone; a file already
+ * deleted is gone for good.
  * @returns false when the file is not stored (the write fails or falls back).
  */
-export async function touchExisting(driver: StorageDriver, path: string, options?: DriverCallOptions): Promise<boolean> {
+export async function touchExisting(driver: StorageDriver, path: string, runs: readonly string[], options?: DriverCallOptions): Promise<boolean> {
+  // Volatile is enough: a touch itself need not survive a power loss (driver.ts).
+  await Promise.all(runs.map((run) => driver.putContent(pathFor({ kind: 'gcTouched', run, path }), NOTHING, { ...options, volatile: true })));
   if (await touch(driver, path, options)) return true;
   for (const run of await listOrEmpty(driver, pathFor({ kind: 'gcRunningDir' }))) {
     try {
@@ -111,7 +121,8 @@ export async function touchExisting(driver: StorageDriver, path: string, options
     }
     if (await touch(driver, path, options)) return true;
   }
-  return false;
+  // A collection's recheck may have put it back meanwhile (it saw the record).
+  return touch(driver, path, options);
 }
 
 async function touch(driver: StorageDriver, path: string, options?: DriverCallOptions): Promise<boolean> {
@@ -125,4 +136,4 @@ async function touch(driver: StorageDriver, path: string, options?: DriverCallOp
 }
 
 /** The answer used where no signal is wired (a store used outside a registry). */
-export const NO_GC: GcObservation = { active: false, at: Number.POSITIVE_INFINITY };
+export const NO_GC: GcObservation = { active: false, at: Number.POSITIVE_INFINITY, runs: [] };

@@ -21,7 +21,8 @@
  * 2. *Settle.* It waits {@link DEFAULT_SETTLE_MS} before marking. Every process reads the
  *    markers at most {@link MARKER_CACHE_MS} apart (`GcSignal`), and while one is present,
  *    every reusing write *touches* what it reuses first (`StorageDriver.touch`): its `modTime`
- *    becomes now, so the sweep sees it as fresh. A write that began before the marker existed
+ *    becomes now, so the sweep sees it as fresh. Before each touch it writes an empty record,
+ *    `_gc/touched/<run>/<hash of the path>`, for every run whose marker it saw. A write that began before the marker existed
  *    is safe if it finished before marking began, which the settle time guarantees for writes
  *    shorter than {@link WRITE_BUDGET_MS} (counted from the start of the marker read they
  *    relied on). A write that took longer touches what it reused *after* writing, and fails if
@@ -35,9 +36,10 @@
  *    period (an upload outside a collection does not touch an existing blob, but it rewrites
  *    the link; this is what "uploaded within the grace period" means for a blob that existed).
  * 4. *Sweep.* Whatever is unmarked and whose `modTime` is older than `start − grace` goes:
- *    stat-ed once more (touched since? it stays), moved into `_gc/trash/<run>/…` (atomic, keeps
- *    the `modTime`), then, after a short delay, stat-ed again. A touch that raced in before the
- *    move shows as a changed `modTime`: the file is moved back. A touch after the move finds
+ *    stat-ed once more (touched since? it stays), moved into `_gc/trash/<run>/…` (keeps the
+ *    `modTime`), then, after a short delay, stat-ed again and the run's touch records listed. A
+ *    touch that raced in before the move's end shows as a changed `modTime` or as a record:
+ *    the file is moved back. A touch after the move finds
  *    nothing, and the writer takes the file back from the trash itself (`touchExisting`); the
  *    recheck then finds it gone and leaves it alone. Otherwise the trashed file is deleted, and
  *    a write that wants it now fails as above (the client uploads again). Revisions, layer
@@ -46,9 +48,9 @@
  *    purged.
  * 5. *Crash.* A crashed run leaves its lock (it expires: {@link LOCK_TTL_MS}), its marker
  *    (registries keep touching, which costs little, until the next run removes it) and at most
- *    its trash. The next run first empties old trash: a trashed file whose `modTime` is not
- *    older than that run's start was touched in the race above and goes back, the rest is
- *    deleted.
+ *    its trash and its touch records. The next run first empties old trash: a trashed file
+ *    whose `modTime` is not older than that run's start, or that has a record, was touched in
+ *    the race above and goes back, the rest is deleted; then it drops other runs' records.
  * 6. *One at a time.* A lock file with a renewed expiry; a stale lock is taken over. Storage
  *    has no compare-and-swap, so the lock is confirmed by reading it back after the settle
  *    time and before every destructive batch; a run that finds it lost stops.
@@ -74,6 +76,12 @@
  *   them, a push that reused a file during its trip through the trash failed, or a pull of it
  *   got a 404, for the recheck delay (the load test saw it: 2 in 800 pushes).
  * - Renames (movers, step 7): a rename moves files, and neither touches nor settle help.
+ * - Touch records (step 2, 4): a move that is not atomic with respect to touches lets a touch
+ *   land on the source after the copy and be deleted with it (S3 has no rename: its move is
+ *   HEAD, COPY carrying the HEAD's modTime, DELETE). A conditional DELETE would close that
+ *   window, but not every S3-compatible store has one (Debian's Ceph RGW 16 does not), so the
+ *   touch leaves evidence that survives the delete instead: one empty object per touched path
+ *   and run, written before the touch, read by the recheck after the moves.
  * - Crash recovery judges trashed files against the crashed run's start (from its id), not the
  *   current grace period.
  *
@@ -87,17 +95,9 @@
  *   and the grace period well above their skew.
  * - A touch is not durable across a power loss; a collector that survives a power loss of the
  *   process that touched (another machine) may see the old time.
- * - Moves must be atomic with respect to touches: a touch lands before the move (and travels
- *   with the file) or fails. A local filesystem's rename is. `@wharf/storage-s3`'s move is
- *   HEAD + COPY + DELETE (S3 has no rename; it keeps the modTime in metadata, and `touch` is a
- *   self-copy): a touch that lands between its COPY and its DELETE is lost with the source, so
- *   on S3 a push that reuses a file at that moment (a window of one request) can lose it. To
- *   close it the move needs a conditional DELETE (only if the source is unmodified since the
- *   HEAD), which not every S3-compatible store offers; failing that, writers would have to
- *   check again, after the longest HEAD-to-DELETE time the collector allows itself, that what
- *   they touched is still there. Until then a push on S3 that reuses a file in that window
- *   can end up with a manifest whose blob is gone (pulls get BLOB_UNKNOWN until it is pushed
- *   again): collect S3 storage at quiet times.
+ * - Touch records stand in for atomic moves: they are read after the moves they guard, and
+ *   storage must show a file written before a listing of its directory starts (S3 has been
+ *   strongly consistent since 2020; Ceph RGW and local filesystems are).
  * @module
  */
 

@@ -17,12 +17,13 @@ import { touchExisting } from './gc-signal.js';
 type References = Pick<ParsedManifest, 'blobs' | 'manifests'>;
 
 /**
- * Touch what `references` names in repository `name`, transitively through child manifests.
+ * Touch what `references` names in repository `name`, transitively through child manifests,
+ * recording each touch for the collections in `runs` (see {@link touchExisting}).
  * @returns the digests (among `references.blobs` and `references.manifests`) that are not in
  *   the repository: never pushed there, or just taken by the collection. A child whose own
  *   references are missing counts as missing.
  */
-export async function touchReferences(driver: StorageDriver, name: string, references: References): Promise<string[]> {
+export async function touchReferences(driver: StorageDriver, name: string, references: References, runs: readonly string[]): Promise<string[]> {
   const visited = new Map<string, Promise<boolean>>();
 
   const touchManifest = (digest: Digest): Promise<boolean> => {
@@ -30,7 +31,7 @@ export async function touchReferences(driver: StorageDriver, name: string, refer
     if (!done) {
       done = (async () => {
         const path = pathFor({ kind: 'revision', name, digest });
-        if (!(await touchExisting(driver, path))) return false;
+        if (!(await touchExisting(driver, path, runs))) return false;
         const revision = decodeRevision(await driver.getContent(path).catch(() => new Uint8Array()));
         // Unreadable: there is nothing below it to touch, and the PUT's own checks stand.
         if (!revision) return true;
@@ -47,8 +48,8 @@ export async function touchReferences(driver: StorageDriver, name: string, refer
     await Promise.all([
       ...[...new Set(refs.blobs)].map(async (value) => {
         const digest = parseDigest(value);
-        if (await touchExisting(driver, pathFor({ kind: 'layerLink', name, digest }))) {
-          if (!(await touchExisting(driver, pathFor({ kind: 'blob', digest })))) missing.push(value);
+        if (await touchExisting(driver, pathFor({ kind: 'layerLink', name, digest }), runs)) {
+          if (!(await touchExisting(driver, pathFor({ kind: 'blob', digest }), runs))) missing.push(value);
         } else if (!(await touchManifest(digest))) {
           // a manifest may be referenced as a blob (the PUT accepts either)
           missing.push(value);

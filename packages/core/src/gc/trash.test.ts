@@ -12,10 +12,25 @@ class RacyStorage extends MemoryStorage {
   before: ((source: string) => Promise<void>) | undefined;
   after: ((source: string) => Promise<void>) | undefined;
 
+  /**
+   * Moves into the trash the way S3 does (copy, then delete the source), running this between
+   * the two; a touch there reaches the source, which the delete then takes.
+   */
+  betweenCopyAndDelete: ((source: string) => Promise<void>) | undefined;
+
   override async move(sourcePath: string, destPath: string, options?: DriverCallOptions): Promise<void> {
     const intoTrash = destPath.startsWith(`${GC_ROOT}/trash/`);
     if (intoTrash) await this.before?.(sourcePath);
-    await super.move(sourcePath, destPath, options);
+    const between = intoTrash ? this.betweenCopyAndDelete : undefined;
+    if (between) {
+      const content = await this.getContent(sourcePath, options);
+      await super.move(sourcePath, destPath, options); // the copy, with the source's modTime
+      await super.putContent(sourcePath, content, options); // the source, until the delete
+      await between(sourcePath);
+      await super.delete(sourcePath, options);
+    } else {
+      await super.move(sourcePath, destPath, options);
+    }
     if (intoTrash) await this.after?.(sourcePath);
   }
 
@@ -155,6 +170,23 @@ describe('collectGarbage racing a push', () => {
     for (const d of [image.config, ...image.layers]) expect((await t.app.request(`/v2/${name}/blobs/${d}`)).status).toBe(200);
   });
 
+  it('should put back what a push reused between the copy and the delete of a move that is not atomic (S3)', async () => {
+    const { inner, t, image, push } = await orphanedImage();
+    let status = 0;
+    inner.betweenCopyAndDelete = async () => {
+      inner.betweenCopyAndDelete = undefined;
+      status = (await push()).status;
+    };
+    const report = await t.gc();
+    expect(status).toBe(201);
+    expect(report.restored).toBeGreaterThanOrEqual(1);
+    expect(report.deleted.blobs.count).toBe(0);
+    expect(report.deleted.layerLinks.count).toBe(0);
+    for (const d of [image.config, ...image.layers]) expect((await t.app.request(`/v2/${name}/blobs/${d}`)).status).toBe(200);
+    // The run took its touch records away with it.
+    await expect(t.storage.list(`${GC_ROOT}/touched`)).rejects.toBeInstanceOf(PathNotFoundError);
+  });
+
   it('should fail a push whose reused file was already deleted, and take the retry', async () => {
     const { inner, t, image, push, upload } = await orphanedImage();
     let code = '';
@@ -196,6 +228,19 @@ describe('recoverTrash', () => {
     expect(new TextDecoder().decode(await driver.getContent('/wharf/v1/repositories/team/app/_layers/sha256/touched'))).toBe('touched');
     expect(new TextDecoder().decode(await driver.getContent('/wharf/v1/blobs/sha256/bb/again'))).toBe('new copy');
     await expect(driver.list(`${GC_ROOT}/trash`)).rejects.toBeInstanceOf(PathNotFoundError);
+  });
+
+  it('should put back a trashed file a registry recorded as touched for the crashed run, and drop old records', async () => {
+    const driver = guard(new MemoryStorage());
+    const run = `${T0 + HOUR}-dead`;
+    const original = '/wharf/v1/blobs/sha256/cc/recorded';
+    await driver.putContent(pathFor({ kind: 'gcTrash', run, path: original }), text('old, but reused'));
+    await driver.putContent(pathFor({ kind: 'gcTouched', run, path: original }), new Uint8Array());
+    await driver.putContent(pathFor({ kind: 'gcTouched', run: 'finished-long-ago', path: original }), new Uint8Array());
+    vi.setSystemTime(T0 + 2 * HOUR);
+    expect(await recoverTrash(driver, 'current', { dryRun: false })).toEqual({ deleted: { count: 0, bytes: 0 }, restored: 1 });
+    expect(new TextDecoder().decode(await driver.getContent(original))).toBe('old, but reused');
+    await expect(driver.list(`${GC_ROOT}/touched`)).rejects.toBeInstanceOf(PathNotFoundError);
   });
 
   it('should be run by the next collection', async () => {

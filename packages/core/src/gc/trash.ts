@@ -1,20 +1,24 @@
 /**
  * Deleting with a second look. A file the sweep judged unreferenced and old is stat-ed once
- * more and, unchanged, moved into `_gc/trash/<run>/…` (atomic; `move` keeps the modTime), and
- * stat-ed there after a short delay: when its modTime changed, a push touched it between the
- * last look and the move (it reuses the file), and it goes back; otherwise it is deleted. A
- * touch that comes after the move finds nothing and fails its push, which the client retries
+ * more and, unchanged, moved into `_gc/trash/<run>/…` (`move` keeps the modTime), and stat-ed
+ * there after a short delay: when its modTime changed, or a registry recorded a touch of it
+ * for this run (`_gc/touched/<run>/`), a push reused it between the last look and the move,
+ * and it goes back; otherwise it is deleted. The record covers a move that is not atomic (S3:
+ * copy, then delete), which can carry the old modTime into the trash and delete the touched
+ * source. A touch that comes after the move finds nothing: the writer takes the file back
+ * from the trash itself (gc-signal.ts), or fails its push, which the client retries
  * (gc/protocol.ts, step 4). The delay lets a touch that had already found the file before the
  * move land. The look before the move keeps the window in which a reused file is briefly
  * missing (a pull would get 404) down to the time between that stat and the move.
  *
  * A crash leaves files in the trash. The next run handles them first ({@link recoverTrash}):
- * what was touched after that run started goes back, the rest was garbage and is deleted.
+ * what was touched after that run started (or recorded as touched) goes back, the rest was
+ * garbage and is deleted.
  * @module
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
-import { baseName, LAYOUT_ROOT, pathFor } from '../storage/paths.js';
+import { baseName, LAYOUT_ROOT, pathFor, touchedName } from '../storage/paths.js';
 import { add, type GcAmount } from './report.js';
 import { exists, listFilesBelow, listOrEmpty, mapLimit } from './walk.js';
 
@@ -71,13 +75,16 @@ export class Trash {
       else outcome.gone.push(item);
     });
     if (moved.length > 0 && this.options.recheckDelayMs > 0) await sleep(this.options.recheckDelayMs);
+    // Read after every move of the batch completed: a touch that landed before a move's end
+    // wrote its record before it began.
+    const touched = moved.length > 0 ? await touchRecords(this.driver, this.run) : new Set<string>();
     await mapLimit(moved, this.options.concurrency, async (item) => {
       const trashed = this.pathOf(item.path);
       const info = await this.driver.stat(trashed).catch(notFoundAsNull);
       if (!info) {
         outcome.gone.push(item);
-      } else if (info.modTime.getTime() !== item.modTime) {
-        await this.driver.move(trashed, item.path);
+      } else if (info.modTime.getTime() !== item.modTime || touched.has(touchedName(item.path))) {
+        await putBack(this.driver, trashed, item.path);
         outcome.restored.push(item);
       } else {
         await this.driver.delete(trashed).catch(notFoundAsNull);
@@ -117,22 +124,39 @@ export async function recoverTrash(
     // Unparseable: put everything back, which is always safe.
     const started = Number.parseInt(run.split('-')[0] ?? '', 10);
     const since = Number.isFinite(started) ? started - (options.skewMs ?? 60_000) : Number.NEGATIVE_INFINITY;
+    const touched = await touchRecords(driver, run);
     for (const trashed of await listFilesBelow(driver, runDir)) {
       const info = await driver.stat(trashed).catch(notFoundAsNull);
       if (!info) continue;
       const original = `${LAYOUT_ROOT}${trashed.slice(runDir.length)}`;
-      if (info.modTime.getTime() >= since) {
+      if (info.modTime.getTime() >= since || touched.has(touchedName(original))) {
         restored++;
-        if (options.dryRun) continue;
-        if (await exists(driver, original)) await driver.delete(trashed).catch(notFoundAsNull);
-        else await driver.move(trashed, original).catch(notFoundAsNull);
+        if (!options.dryRun) await putBack(driver, trashed, original);
       } else {
         add(deleted, info.size);
         if (!options.dryRun) await driver.delete(trashed).catch(notFoundAsNull);
       }
     }
   }
+  // Touch records of other runs: their trash is handled, and what registries still record
+  // for a finished run (from an observation made before it ended) is of no use to anyone.
+  if (!options.dryRun) {
+    for (const dir of await listOrEmpty(driver, pathFor({ kind: 'gcTouchedDir' }))) {
+      if (baseName(dir) !== currentRun) await driver.delete(dir).catch(notFoundAsNull);
+    }
+  }
   return { deleted, restored };
+}
+
+/** The names of the touch records registries left for `run`. */
+async function touchRecords(driver: StorageDriver, run: string): Promise<Set<string>> {
+  return new Set((await listOrEmpty(driver, pathFor({ kind: 'gcTouchedRun', run }))).map(baseName));
+}
+
+/** Put a trashed file back where it was, unless it was stored there again meanwhile. */
+async function putBack(driver: StorageDriver, trashed: string, original: string): Promise<void> {
+  if (await exists(driver, original)) await driver.delete(trashed).catch(notFoundAsNull);
+  else await driver.move(trashed, original).catch(notFoundAsNull);
 }
 
 function notFoundAsNull(error: unknown): null {

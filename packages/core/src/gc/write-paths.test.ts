@@ -247,15 +247,15 @@ describe('GcSignal', () => {
     const driver = guard(new MemoryStorage());
     let now = 0;
     const signal = new GcSignal(driver, { cacheMs: 1000, budgetMs: 2000, clock: () => now });
-    const stat = vi.spyOn(driver, 'stat');
+    const list = vi.spyOn(driver, 'list');
     expect((await signal.observe()).active).toBe(false);
     await driver.putContent(pathFor({ kind: 'gcRunning', run: 'r' }), new Uint8Array([1]));
     now = 999;
     expect((await signal.observe()).active).toBe(false);
-    expect(stat).toHaveBeenCalledTimes(1);
+    expect(list).toHaveBeenCalledTimes(1);
     now = 1000;
     const seen = await signal.observe();
-    expect(seen).toEqual({ active: true, at: 1000 });
+    expect(seen).toEqual({ active: true, at: 1000, runs: ['r'] });
     expect(signal.outlived(seen)).toBe(false);
     now = 3001;
     expect(signal.outlived(seen)).toBe(true);
@@ -264,14 +264,14 @@ describe('GcSignal', () => {
   it('should share one read between concurrent callers', async () => {
     const driver = guard(new MemoryStorage());
     const signal = new GcSignal(driver);
-    const stat = vi.spyOn(driver, 'stat');
+    const list = vi.spyOn(driver, 'list');
     await Promise.all([signal.observe(), signal.observe(), signal.observe()]);
-    expect(stat).toHaveBeenCalledTimes(1);
+    expect(list).toHaveBeenCalledTimes(1);
   });
 
   it('should answer active when the markers cannot be read', async () => {
     const driver = guard(new MemoryStorage());
-    vi.spyOn(driver, 'stat').mockRejectedValueOnce(new Error('disk on fire'));
+    vi.spyOn(driver, 'list').mockRejectedValueOnce(new Error('disk on fire'));
     expect((await new GcSignal(driver).observe()).active).toBe(true);
   });
 });

@@ -84,7 +84,7 @@ export class ManifestStore {
     }
     // While a garbage collection may run, what the manifest reuses is touched (gc/protocol.ts).
     const gc = this.#gc ? await this.#gc.observe() : NO_GC;
-    await this.#checkReferences(name, parsed, gc.active);
+    await this.#checkReferences(name, parsed, gc.active ? gc.runs : null);
 
     const link: ManifestLink = {
       digest: digest.value,
@@ -96,7 +96,7 @@ export class ManifestStore {
     // The revision is durable before any tag can point at it; an identical re-push skips it.
     const revisionPath = pathFor({ kind: 'revision', name, digest });
     const writeRevision = () => this.driver.putContent(revisionPath, encodeRevision({ ...link, pushedAt: now }, body));
-    if (!(gc.active ? await touchExisting(this.driver, revisionPath) : await this.has(name, digest))) await writeRevision();
+    if (!(gc.active ? await touchExisting(this.driver, revisionPath, gc.runs) : await this.has(name, digest))) await writeRevision();
     this.#cache.set(digest.value, body);
     const writes: Promise<void>[] = tags.map((tag) => this.#writeTag(name, tag, link, now));
     if (parsed.subject) {
@@ -105,8 +105,9 @@ export class ManifestStore {
     await Promise.all(writes);
     if (this.#gc?.outlived(gc)) {
       // Slow: a collection may have marked meanwhile without seeing this manifest.
-      if (!(await touchExisting(this.driver, revisionPath))) await writeRevision();
-      await this.#checkReferences(name, parsed, true);
+      const { runs } = await this.#gc.observe();
+      if (!(await touchExisting(this.driver, revisionPath, runs))) await writeRevision();
+      await this.#checkReferences(name, parsed, runs);
     }
     return { ...link, tags: [...tags], parsed };
   }
@@ -223,11 +224,14 @@ export class ManifestStore {
     return exists(this.driver, pathFor({ kind: 'repository', name }));
   }
 
-  /** @param touch touch what is referenced (and fail on what a collection took) instead of checking it. */
-  async #checkReferences(name: string, parsed: ParsedManifest, touch: boolean): Promise<void> {
+  /**
+   * @param touch the runs of the collections that may be going on: touch what is referenced
+   *   (and fail on what a collection took) instead of checking it; `null` when none is.
+   */
+  async #checkReferences(name: string, parsed: ParsedManifest, touch: readonly string[] | null): Promise<void> {
     const blobs = [...new Set(parsed.blobs)];
     const manifests = [...new Set(parsed.manifests)];
-    const missing: string[] = touch ? await touchReferences(this.driver, name, parsed) : [];
+    const missing: string[] = touch ? await touchReferences(this.driver, name, parsed, touch) : [];
     await Promise.all(touch ? [] : [
       ...blobs.map(async (d) => {
         const digest = parseDigest(d);

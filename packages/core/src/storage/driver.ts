@@ -177,8 +177,8 @@ export interface StorageDriver {
    * not necessarily a power loss. A store without a native "touch" can rewrite the file in
    * place (S3: a copy of the object onto itself with `MetadataDirective: REPLACE`). A touch
    * racing a `move` of the same file should either reach it before it moves (the moved file
-   * has the new time) or fail; a rename does that, a copy-then-delete move cannot (garbage
-   * collection is then exposed for the length of one request: gc/protocol.ts).
+   * has the new time) or fail; a rename does that, a copy-then-delete move cannot, and garbage
+   * collection covers that case with touch records (gc/protocol.ts).
    * @throws PathNotFoundError when no file is stored at the path (a directory is not a file).
    */
   touch(path: string, options?: DriverCallOptions): Promise<void>;

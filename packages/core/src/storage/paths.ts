@@ -35,8 +35,10 @@
  *     ├── movers/<id>                              one per running operation that moves a
  *     │                                            repository's files (rename): a collection
  *     │                                            waits for them before it marks
- *     └── trash/<run>/<path below /wharf/v1>       what a collection is deleting: moved here,
- *                                                  checked once more, then deleted or put back
+ *     ├── trash/<run>/<path below /wharf/v1>       what a collection is deleting: moved here,
+ *     │                                            checked once more, then deleted or put back
+ *     └── touched/<run>/<sha256 of the path, hex>  empty: a registry touched that path while
+ *                                                  the run went on (put back if trashed)
  * /wharf/v1/_events/<endpoint>/                    a webhook sink's durable queue (see
  *     │                                            events/webhook-sink.ts); file names carry
  *     │                                            the state, so every step is one move
@@ -53,6 +55,7 @@
  * cleanup directory, where `team` and `team/app` may both have a policy).
  * @module
  */
+import { createHash } from 'node:crypto';
 import type { DigestAlgorithm } from '../digest.js';
 
 /** Root of layout version 1. */
@@ -98,6 +101,10 @@ export type PathSpec =
   | { readonly kind: 'gcTrashRun'; readonly run: string }
   /** `path` is a layout path (below {@link LAYOUT_ROOT}) that a collection is deleting. */
   | { readonly kind: 'gcTrash'; readonly run: string; readonly path: string }
+  | { readonly kind: 'gcTouchedDir' }
+  | { readonly kind: 'gcTouchedRun'; readonly run: string }
+  /** A record that a registry touched layout path `path` while run `run` was going on. */
+  | { readonly kind: 'gcTouched'; readonly run: string; readonly path: string }
   | { readonly kind: 'eventsRoot' }
   | { readonly kind: 'eventQueueDir'; readonly endpoint: string }
   | { readonly kind: 'eventQueued'; readonly endpoint: string; readonly file: string }
@@ -164,6 +171,12 @@ export function pathFor(spec: PathSpec): string {
     case 'gcTrash':
       if (!spec.path.startsWith(`${LAYOUT_ROOT}/`)) throw new Error(`not a layout path: ${spec.path}`);
       return `${GC_ROOT}/trash/${spec.run}${spec.path.slice(LAYOUT_ROOT.length)}`;
+    case 'gcTouchedDir':
+      return `${GC_ROOT}/touched`;
+    case 'gcTouchedRun':
+      return `${GC_ROOT}/touched/${spec.run}`;
+    case 'gcTouched':
+      return `${GC_ROOT}/touched/${spec.run}/${touchedName(spec.path)}`;
     case 'eventsRoot':
       return EVENTS_ROOT;
     case 'eventQueueDir':
@@ -188,4 +201,12 @@ export function pathFor(spec: PathSpec): string {
 /** The last component of a path. */
 export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * The name of a touch record of `path` (flat, fixed length: one directory listing per run
+ * finds them all, and no path is too long for a filesystem's name limit).
+ */
+export function touchedName(path: string): string {
+  return createHash('sha256').update(path).digest('hex');
 }
