@@ -6,6 +6,8 @@
  * measures, through HTTP with keep-alive:
  *   - push: POST, one streamed PATCH with the whole blob, PUT ?digest= (what docker does), MB/s;
  *   - pull: GET of the blob, hashed and checked, MB/s (best of --runs);
+ *   - manifests: --manifests PUTs of distinct tags (default 200), then 5× as many GETs by tag,
+ *     16 in flight, ops/s;
  * and, on S3, the S3 requests (by operation, retries included) that one blob GET, blob HEAD,
  * manifest GET (by tag and by digest), and the push itself cost.
  *
@@ -35,8 +37,11 @@ const { values } = parseArgs({
     redirects: { type: 'boolean' },
     'part-size': { type: 'string' },
     concurrency: { type: 'string' },
+    manifests: { type: 'string', default: '200' },
   },
 });
+const MANIFESTS = Number(values.manifests);
+const IN_FLIGHT = 16;
 const SIZE = Number(values.size) * 1024 * 1024;
 const RUNS = Number(values.runs);
 
@@ -101,6 +106,40 @@ async function pushManifest(base, name) {
   return put.headers.get('docker-content-digest');
 }
 
+/** Run `count` requests, `IN_FLIGHT` at a time; returns ops/s. */
+async function rate(count, one) {
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < count) await one(next++);
+    }),
+  );
+  return count / ((performance.now() - t) / 1000);
+}
+
+/** Manifest PUTs of distinct tags, then GETs by tag, of small images in one repository. */
+async function manifestRates(base) {
+  const name = 'bench/manifests';
+  const config = new TextEncoder().encode('{"architecture":"amd64","os":"linux","manifests":true}');
+  const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
+  const up = await fetch(`${base}/v2/${name}/blobs/uploads/?digest=${configDigest}`, { method: 'POST', body: config, headers: { 'content-type': 'application/octet-stream' } });
+  if (up.status !== 201) throw new Error(`config ${up.status}`);
+  const type = 'application/vnd.oci.image.manifest.v1+json';
+  const body = (i) =>
+    JSON.stringify({ schemaVersion: 2, mediaType: type, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: [], annotations: { n: String(i) } });
+  const put = await rate(MANIFESTS, async (i) => {
+    const res = await fetch(`${base}/v2/${name}/manifests/t${i}`, { method: 'PUT', body: body(i), headers: { 'content-type': type } });
+    if (res.status !== 201) throw new Error(`manifest PUT ${res.status} ${await res.text()}`);
+  });
+  const get = await rate(MANIFESTS * 5, async (i) => {
+    const res = await fetch(`${base}/v2/${name}/manifests/t${i % MANIFESTS}`, { headers: { accept: type } });
+    if (res.status !== 200) throw new Error(`manifest GET ${res.status}`);
+    await res.arrayBuffer();
+  });
+  return { put, get };
+}
+
 async function measure(label, storage, counter) {
   const registry = createRegistry({ storage, redirects: Boolean(values.redirects) });
   const server = await serve(registry.app, { port: 0, logger: false });
@@ -118,6 +157,7 @@ async function measure(label, storage, counter) {
       await pull(base, name);
       result.pull.push(performance.now() - t);
     }
+    result.manifests = await manifestRates(base);
     if (counter) {
       const manifestDigest = await pushManifest(base, 'bench/r0');
       const cost = async (what, run) => {
@@ -166,9 +206,11 @@ try {
 }
 
 console.log(`blob of ${SIZE / 1024 / 1024} MiB, best of ${RUNS} runs (MB/s, 10^6 bytes)`);
-console.log('storage'.padEnd(40), 'push'.padStart(8), 'pull'.padStart(8));
+console.log(`manifest PUT ×${MANIFESTS} (distinct tags) and GET ×${MANIFESTS * 5} by tag, ${IN_FLIGHT} in flight (ops/s)`);
+console.log('storage'.padEnd(40), 'push'.padStart(8), 'pull'.padStart(8), 'man PUT'.padStart(8), 'man GET'.padStart(8));
 for (const r of results) {
-  console.log(r.label.padEnd(40), mb(SIZE, Math.min(...r.push)).padStart(8), mb(SIZE, Math.min(...r.pull)).padStart(8));
+  const ops = (n) => n.toFixed(0).padStart(8);
+  console.log(r.label.padEnd(40), mb(SIZE, Math.min(...r.push)).padStart(8), mb(SIZE, Math.min(...r.pull)).padStart(8), ops(r.manifests.put), ops(r.manifests.get));
 }
 const s3r = results[1];
 console.log(`\nS3 requests for one push (POST, PATCH, PUT): ${JSON.stringify(s3r.pushRequests)}`);
