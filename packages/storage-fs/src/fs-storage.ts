@@ -95,19 +95,21 @@ export class FsStorage implements StorageDriver {
   async putContent(path: string, content: Uint8Array, options?: PutContentOptions): Promise<void> {
     options?.signal?.throwIfAborted();
     const file = this.#file(path);
-    const temp = `${file}#tmp-${randomBytes(6).toString('hex')}`;
     const durable = this.#fsync && !options?.volatile;
-    let renamed = false;
-    try {
-      await this.#inDir(dirname(file), path, () => writeNewFile(temp, content, durable));
-      options?.signal?.throwIfAborted();
-      await rename(temp, file).catch((error: unknown) => {
-        throw this.#conflict(error, path);
-      });
-      renamed = true;
-    } finally {
-      if (!renamed) await unlink(temp).catch(() => {});
-    }
+    // Write and rename are one step: a concurrent delete of the directory can take the temp
+    // file between the two (rename: ENOENT), and then both are done again.
+    await this.#inDir(dirname(file), path, async () => {
+      const temp = `${file}#tmp-${randomBytes(6).toString('hex')}`;
+      let renamed = false;
+      try {
+        await writeNewFile(temp, content, durable);
+        options?.signal?.throwIfAborted();
+        await rename(temp, file);
+        renamed = true;
+      } finally {
+        if (!renamed) await unlink(temp).catch(() => {});
+      }
+    });
     if (durable) await fsyncDir(dirname(file));
   }
 
@@ -207,7 +209,8 @@ export class FsStorage implements StorageDriver {
     });
     if (info.isDirectory()) {
       if (!(await hasVisible(file))) throw new PathNotFoundError(path);
-      await rm(file, { recursive: true, force: true });
+      // Something written beneath meanwhile makes the last rmdir fail (ENOTEMPTY): Node retries those.
+      await rm(file, { recursive: true, force: true, maxRetries: 5, retryDelay: 10 });
     } else {
       await unlink(file).catch((error: unknown) => {
         throw this.#notFound(error, path);

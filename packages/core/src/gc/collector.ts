@@ -284,15 +284,20 @@ async function finish(driver: StorageDriver, lock: GcLock, marker: string): Prom
     () => true,
     () => false,
   );
-  if (ours) {
-    for (const other of await listOrEmpty(driver, pathFor({ kind: 'gcRunningDir' }))) {
-      if (baseName(other) !== lock.run) await driver.delete(other).catch(ignoreNotFound);
+  try {
+    if (ours) {
+      for (const other of await listOrEmpty(driver, pathFor({ kind: 'gcRunningDir' }))) {
+        if (baseName(other) !== lock.run) await driver.delete(other).catch(ignoreNotFound);
+      }
     }
+    await driver.delete(marker).catch(ignoreNotFound);
+    // The records registries left for this run served its rechecks (trash.ts). Registries may
+    // still be adding some (they saw the marker a moment ago): whatever stays, or fails to go
+    // now, the next run removes.
+    await driver.delete(pathFor({ kind: 'gcTouchedRun', run: lock.run })).catch(() => {});
+  } finally {
+    await lock.release();
   }
-  await driver.delete(marker).catch(ignoreNotFound);
-  // The records registries left for this run served its rechecks (trash.ts).
-  await driver.delete(pathFor({ kind: 'gcTouchedRun', run: lock.run })).catch(ignoreNotFound);
-  await lock.release();
 }
 
 function ignoreNotFound(error: unknown): void {
