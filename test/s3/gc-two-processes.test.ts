@@ -8,13 +8,11 @@
  *
  * WHARF_GC_LOAD_SECONDS (default 60) and WHARF_GC_LOAD_CLIENTS (default 8) tune it.
  */
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GcReport } from '@wharf/core';
-import { S3Storage } from '@wharf/storage-s3';
-import { endpointOptions, s3Env, TEST_BUCKET } from '../../packages/storage-s3/src/test-support.js';
-import { useS3ServerEnv } from './server-env.js';
-import { logOnFailureAndStop, startRegistry, target, targetMissing, type Registry } from '../e2e/server.js';
+import { s3Env } from '../../packages/storage-s3/src/test-support.js';
+import { useTwoServers } from './server-env.js';
+import { target, targetMissing } from '../e2e/server.js';
 import { runGcWorkload, SCRATCH_TAG_PATTERN } from '../lifecycle/gc-workload.js';
 
 const SECONDS = Number(process.env.WHARF_GC_LOAD_SECONDS ?? 60);
@@ -26,31 +24,11 @@ const missing = target() === 'wharf' ? targetMissing() : 'WHARF_E2E_TARGET is no
 if (env && missing) console.warn(`skipping GC across two processes on S3: ${missing}`);
 
 describe.skipIf(!env || missing)('garbage collection and cleanup across two processes on one bucket', () => {
-  const prefix = `gc-two/${randomUUID()}`;
-  let a: Registry | undefined;
-  let b: Registry | undefined;
-  let bucket: S3Storage;
-  let restoreEnv = () => {};
-  logOnFailureAndStop(() => a);
-  logOnFailureAndStop(() => b);
-
-  beforeAll(async () => {
-    restoreEnv = useS3ServerEnv(env!, prefix);
-    [a, b] = await Promise.all([startRegistry({ auth: 'none' }), startRegistry({ auth: 'none' })]);
-    bucket = new S3Storage({ bucket: TEST_BUCKET, prefix, ...endpointOptions(env!) });
-  });
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    restoreEnv();
-    if (bucket) {
-      for (const dir of await bucket.list('/').catch(() => [])) await bucket.delete(dir);
-      bucket.destroy();
-    }
-  });
+  const servers = useTwoServers(env!, 'gc-two');
 
   /** A call to server A's management API (open: the servers run without auth). */
   async function management(method: string, path: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${a!.url}/api/v1/registry${path}`, {
+    const res = await fetch(`${servers.a().url}/api/v1/registry${path}`, {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
@@ -88,7 +66,7 @@ describe.skipIf(!env || missing)('garbage collection and cleanup across two proc
     `should lose nothing while ${CLIENTS} clients use both processes for ${SECONDS} s and one of them runs cleanup and GC in a loop`,
     async () => {
       await runGcWorkload({
-        servers: [a!.url, b!.url],
+        servers: [servers.a().url, servers.b().url],
         seconds: SECONDS,
         clients: CLIENTS,
         graceMs: GRACE_MS,
@@ -96,7 +74,7 @@ describe.skipIf(!env || missing)('garbage collection and cleanup across two proc
         // The default settle time (3 s) applies; the last run waits it too.
         finalCollect: collect,
         cleanup,
-        storage: bucket,
+        storage: servers.bucket(),
       });
     },
     SECONDS * 1_000 + 240_000,
