@@ -82,7 +82,7 @@ describe.skipIf(!env)('S3Storage on a real server', () => {
     await s3.delete('/r');
   });
 
-  it('should cost one request per read, write and touch, and two per stat of a directory', async () => {
+  it('should cost one request per read, write and touch, two per stat of a directory or missing path, one with fileOnly', async () => {
     await s3.putContent('/c/file', text('0123456789'));
     const counter = countRequests(s3.client);
     const cost = async (run: () => Promise<unknown>) => {
@@ -96,6 +96,8 @@ describe.skipIf(!env)('S3Storage on a real server', () => {
     expect(await cost(async () => new Response(await s3.reader('/c/file', 10)).arrayBuffer())).toBe(2);
     expect(await cost(() => s3.stat('/c/file'))).toBe(1);
     expect(await cost(() => s3.stat('/c'))).toBe(2);
+    expect(await cost(() => s3.stat('/c/missing').catch(() => null))).toBe(2);
+    expect(await cost(() => s3.stat('/c/missing', { fileOnly: true }).catch(() => null))).toBe(1);
     expect(await cost(() => s3.touch('/c/file'))).toBe(1);
     expect(await cost(() => s3.list('/c'))).toBe(1);
     expect(await cost(() => s3.redirectURL('/c/file', { method: 'GET' }))).toBe(0);

@@ -8,7 +8,7 @@
  *
  * Costs, in requests: `getContent`, `putContent`, `touch` one each; `reader` one (two when the
  * offset is at the end); `stat` one for a file (a HEAD), two for a directory or a missing path
- * (HEAD, then a one-key list); `list` one per 1000 entries; `delete` of a file two (HEAD,
+ * (HEAD, then a one-key list; one with `fileOnly`); `list` one per 1000 entries; `delete` of a file two (HEAD,
  * DELETE), of a missing path two (HEAD, list), of a directory a list and a batch delete per
  * 1000 keys, plus two lists for unfinished writers beneath; `move` three (HEAD, copy,
  * DELETE), since S3 has no rename. `move` keeps the file's modification time by storing it in
@@ -27,6 +27,7 @@ import {
   type PutContentOptions,
   type ReaderOptions,
   type RedirectOptions,
+  type StatOptions,
   type StorageDriver,
   type WriterOptions,
 } from '@wharf/core';
@@ -116,10 +117,11 @@ export class S3Storage implements StorageDriver {
     return openWriter(this.#writerTarget(path, options?.signal), options?.append ?? false, partSize, uploadConcurrency);
   }
 
-  async stat(path: string, options?: DriverCallOptions): Promise<FileInfo> {
+  async stat(path: string, options?: StatOptions): Promise<FileInfo> {
     const head = await this.#ops.head(this.keys.file(path), options?.signal);
     if (head) return { path, size: head.size, modTime: head.modTime, isDir: false };
-    if (await this.#ops.anyUnder(this.keys.dir(path), options?.signal)) {
+    // A caller asking about a file is spared the list that would find a directory.
+    if (!options?.fileOnly && (await this.#ops.anyUnder(this.keys.dir(path), options?.signal))) {
       // S3 keeps no directory times; "now" is at or after the newest content, as the contract asks.
       return { path, size: 0, modTime: new Date(), isDir: true };
     }

@@ -7,7 +7,7 @@
 import { parseDigest, type Digest } from '../digest.js';
 import { RegistryError } from '../errors/registry-error.js';
 import { NO_GC, touchExisting, type GcSignal } from '../gc/gc-signal.js';
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { FILE_ONLY, PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { pathFor } from '../storage/paths.js';
 import { limitStream } from '../streams.js';
 
@@ -32,7 +32,7 @@ export class BlobStore {
   /** Size of a stored blob, or `null` when absent. */
   async stat(digest: Digest): Promise<BlobInfo | null> {
     try {
-      const info = await this.driver.stat(pathFor({ kind: 'blob', digest }));
+      const info = await this.driver.stat(pathFor({ kind: 'blob', digest }), FILE_ONLY);
       this.#remember(digest.value, info.size);
       return { digest: digest.value, size: info.size };
     } catch (error) {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Digest } from '../digest.js';
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { FILE_ONLY, PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { pathFor } from '../storage/paths.js';
 import { utf8 } from '../streams.js';
 import { ignoreNotFound } from './blob-store.js';
@@ -20,7 +20,7 @@ export class RepositoryLinks {
   /** Whether the repository links the blob. */
   async has(name: string, digest: Digest): Promise<boolean> {
     try {
-      await this.driver.stat(pathFor({ kind: 'layerLink', name, digest }));
+      await this.driver.stat(pathFor({ kind: 'layerLink', name, digest }), FILE_ONLY);
       return true;
     } catch (error) {
       if (error instanceof PathNotFoundError) return false;

@@ -11,7 +11,7 @@ import { ignoreNotFound } from '../blobs/blob-store.js';
 import { NO_GC, touchExisting, type GcSignal } from '../gc/gc-signal.js';
 import { touchReferences } from '../gc/touch-references.js';
 import type { RepositoryLinks } from '../blobs/repository-links.js';
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { FILE_ONLY, PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { baseName, pathFor } from '../storage/paths.js';
 import { exists } from '../storage/exists.js';
 import { isValidTag } from '../names.js';
@@ -171,7 +171,7 @@ export class ManifestStore {
 
   /** Whether the repository has this manifest. */
   async has(name: string, digest: Digest): Promise<boolean> {
-    return exists(this.driver, pathFor({ kind: 'revision', name, digest }));
+    return exists(this.driver, pathFor({ kind: 'revision', name, digest }), FILE_ONLY);
   }
 
   /**

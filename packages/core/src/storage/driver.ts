@@ -41,6 +41,20 @@ export interface DriverCallOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options for {@link StorageDriver.stat}. */
+export interface StatOptions extends DriverCallOptions {
+  /**
+   * The caller asks about a file, and treats a directory like nothing: a driver may then
+   * report a directory at the path as not found. A store without real directories (S3) saves
+   * the second request that tells "missing" from "a directory" (core uses it for blobs, links
+   * and revisions, which are always files).
+   */
+  readonly fileOnly?: boolean;
+}
+
+/** `stat` options of a caller that asks about a file (see {@link StatOptions.fileOnly}). */
+export const FILE_ONLY: StatOptions = Object.freeze({ fileOnly: true });
+
 /**
  * An append-only writer for one path.
  *
@@ -154,7 +168,7 @@ export interface StorageDriver {
    * Describe a file or directory.
    * @throws PathNotFoundError when nothing is stored at or beneath the path.
    */
-  stat(path: string, options?: DriverCallOptions): Promise<FileInfo>;
+  stat(path: string, options?: StatOptions): Promise<FileInfo>;
 
   /**
    * The direct children of a directory, as full paths, in any order.

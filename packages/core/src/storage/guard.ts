@@ -14,6 +14,7 @@ import {
   StorageError,
   type DriverCallOptions,
   type PutContentOptions,
+  type StatOptions,
   type FileInfo,
   type FileWriter,
   type RedirectOptions,
@@ -68,7 +69,7 @@ export class GuardedDriver implements StorageDriver {
     return this.#call(options, [path], async () => this.#wrapWriter(await this.driver.writer(path, options)));
   }
 
-  stat(path: string, options?: DriverCallOptions): Promise<FileInfo> {
+  stat(path: string, options?: StatOptions): Promise<FileInfo> {
     return this.#call(options, [path], () => this.driver.stat(path, options));
   }
 

@@ -44,6 +44,18 @@ export const statCases: readonly ConformanceCase[] = [
       await driver.delete(prefix);
     },
   },
+  {
+    name: 'should stat a file asked about with fileOnly as usual, and a missing one as not found',
+    async run({ driver, path, prefix }) {
+      await driver.putContent(path('dir', 'file'), text('123'));
+      expect(await driver.stat(path('dir', 'file'), { fileOnly: true })).toMatchObject({ path: path('dir', 'file'), size: 3, isDir: false });
+      await expectNotFound(driver.stat(path('dir', 'missing'), { fileOnly: true }));
+      // A directory may be either; if it is found, it is found as a directory.
+      const dir = await driver.stat(path('dir'), { fileOnly: true }).catch(() => null);
+      if (dir) expect(dir.isDir).toBe(true);
+      await driver.delete(prefix);
+    },
+  },
 ];
 
 export const listCases: readonly ConformanceCase[] = [
