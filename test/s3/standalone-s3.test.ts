@@ -100,6 +100,31 @@ describe.skipIf(!env || missing)('standalone server on S3 (WHARF_STORAGE=s3://â€
     expect(uploads).toEqual([]);
   });
 
+  it('should answer blob GETs with a 307 to a presigned S3 URL when WHARF_S3_REDIRECT is set', async () => {
+    process.env.WHARF_S3_REDIRECT = '5m';
+    const redirecting = await startRegistry({ auth: 'none' }).finally(() => {
+      delete process.env.WHARF_S3_REDIRECT;
+    });
+    try {
+      const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);
+      const digest = digestOf(bytes);
+      const up = await fetch(`${redirecting.url}/v2/team/direct/blobs/uploads/?digest=${digest}`, { method: 'POST', body: bytes });
+      expect(up.status, await up.clone().text()).toBe(201);
+      const res = await fetch(`${redirecting.url}/v2/team/direct/blobs/${digest}`, { redirect: 'manual' });
+      expect(res.status).toBe(307);
+      const location = new URL(res.headers.get('location') as string);
+      expect(location.origin).toBe(new URL(env!.WHARF_S3_ENDPOINT ?? (env!.AWS_ENDPOINT_URL_S3 as string)).origin);
+      expect(location.searchParams.get('X-Amz-Expires')).toBe('300');
+      const direct = await fetch(location);
+      expect(direct.status).toBe(200);
+      expect(digestOf(new Uint8Array(await direct.arrayBuffer()))).toBe(digest);
+      // a blob the repository does not have is still refused by the registry, not redirected
+      expect((await fetch(`${redirecting.url}/v2/team/other/blobs/${digest}`, { redirect: 'manual' })).status).toBe(404);
+    } finally {
+      await redirecting.stop();
+    }
+  });
+
   it('should collect garbage in the bucket with `wharf gc` and WHARF_STORAGE', async () => {
     const orphan = new Uint8Array(4096).map((_, i) => (i * 13) & 0xff);
     const digest = await pushBlob('team/app', orphan, 4096);

@@ -78,6 +78,18 @@ describe('parseServeConfig', () => {
     expect(() => parse([], { WHARF_STORAGE: 's3://No_Such' })).toThrow(/^WHARF_STORAGE: .*not a valid bucket name/);
   });
 
+  it('should read WHARF_S3_REDIRECT as on, off or a lifetime, and refuse it without S3 storage', () => {
+    const s3 = { WHARF_STORAGE: 's3://registry' };
+    expect(parse([], { ...s3, WHARF_S3_REDIRECT: '1' }).storage?.redirectSeconds).toBe(1200);
+    expect(parse([], { ...s3, WHARF_S3_REDIRECT: '5m' }).storage?.redirectSeconds).toBe(300);
+    expect(parse([], { ...s3, WHARF_S3_REDIRECT: '0' }).storage?.redirectSeconds).toBeUndefined();
+    expect(parse([], s3).storage?.redirectSeconds).toBeUndefined();
+    expect(() => parse([], { ...s3, WHARF_S3_REDIRECT: '8d' })).toThrow(/^WHARF_S3_REDIRECT: expected/);
+    expect(() => parse([], { ...s3, WHARF_S3_REDIRECT: 'soon' })).toThrow(/^WHARF_S3_REDIRECT: expected/);
+    expect(() => parse([], { WHARF_S3_REDIRECT: '1' })).toThrow(/needs WHARF_STORAGE/);
+    expect(parse([], { WHARF_S3_REDIRECT: 'off' }).storage).toBeUndefined();
+  });
+
   it('should answer help for --help and -h', () => {
     expect(parseServeConfig(['--help'], {}, CWD)).toBe('help');
     expect(parseServeConfig(['--port', '1', '-h'], {}, CWD)).toBe('help');

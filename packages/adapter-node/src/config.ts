@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseGcDuration } from '@wharf/core';
 import { parseS3Url } from '@wharf/storage-s3/url';
 import { parseQuotas, type QuotaTable } from './quota-config.js';
 import { parseWebhookConfig, type WebhookConfig } from './webhook-config.js';
@@ -50,6 +51,28 @@ export interface StorageConfig {
   readonly bucket: string;
   /** Key prefix, without slashes at either end; empty for the whole bucket. */
   readonly prefix: string;
+  /**
+   * `WHARF_S3_REDIRECT`: blob GETs are answered 307 to a presigned URL valid this many seconds
+   * (clients then download straight from S3); unset: the server streams blobs itself.
+   */
+  readonly redirectSeconds?: number;
+}
+
+/** Default lifetime of a presigned blob URL, as `@wharf/storage-s3` has it (20 minutes). */
+const DEFAULT_REDIRECT_SECONDS = 1_200;
+/** S3 refuses presigned URLs valid for longer than 7 days. */
+const MAX_REDIRECT_SECONDS = 7 * 24 * 3_600;
+
+/** `WHARF_S3_REDIRECT`: off (unset, 0, off, false), on (1, on, true) or on for a duration. */
+function parseRedirect(value: string): number | undefined {
+  const v = value.trim().toLowerCase();
+  if (['0', 'off', 'false', 'no'].includes(v)) return undefined;
+  if (['1', 'on', 'true', 'yes'].includes(v)) return DEFAULT_REDIRECT_SECONDS;
+  const ms = parseGcDuration(v);
+  if (ms === null || ms < 1_000 || ms > MAX_REDIRECT_SECONDS * 1_000) {
+    throw new ConfigError(`WHARF_S3_REDIRECT: expected 1 (presigned URLs valid 20m), 0, or how long the URLs stay valid, from 1s to 7d (e.g. 5m), got "${value}"`);
+  }
+  return Math.floor(ms / 1_000);
 }
 
 /** Invalid flags or environment; the CLI prints the message and exits with status 2. */
@@ -75,6 +98,8 @@ Environment only:
   WHARF_STORAGE         s3://BUCKET[/PREFIX] keeps the images in an S3 bucket (created
                         when missing; AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
                         AWS_REGION, AWS_ENDPOINT_URL_S3); users and keys stay in --data
+  WHARF_S3_REDIRECT     1: answer blob GETs with a 307 to a presigned S3 URL (valid
+                        20m; or give the time, e.g. 5m), so clients download from S3
   WHARF_QUOTAS          per-namespace storage quotas, e.g. "team=50GiB,*=10GiB";
                         a push that would go over gets 403 DENIED
   WHARF_WEBHOOK_URL     POST registry events there (Distribution's notification
@@ -166,6 +191,11 @@ export function parseServeConfig(
     } catch (error) {
       throw new ConfigError(`WHARF_STORAGE: ${(error as Error).message}`);
     }
+  }
+  if (env.WHARF_S3_REDIRECT) {
+    const seconds = parseRedirect(env.WHARF_S3_REDIRECT);
+    if (seconds !== undefined && !storage) throw new ConfigError('WHARF_S3_REDIRECT needs WHARF_STORAGE=s3://BUCKET[/PREFIX]: only blobs in S3 can be redirected to');
+    if (seconds !== undefined && storage) storage = { ...storage, redirectSeconds: seconds };
   }
   const adminPassword = env.WHARF_ADMIN_PASSWORD || undefined;
   let quotas: QuotaTable | undefined;

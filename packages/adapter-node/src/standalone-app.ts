@@ -48,7 +48,7 @@ export async function createStandaloneApp(
   config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword' | 'quotas' | 'webhook' | 'storage'>,
   options: { readonly log?: (line: string) => void } = {},
 ): Promise<StandaloneApp> {
-  const { storage, release } = await openStorage(config);
+  const { storage, redirects, release } = await openStorage(config);
   const quotas = config.quotas;
   const quota = quotas ? { quota: { bytesFor: (namespace: string) => quotaFor(quotas, namespace) } } : {};
   // WHARF_WEBHOOK_URL: registry events POSTed to a webhook through a queue in the data directory.
@@ -66,7 +66,7 @@ export async function createStandaloneApp(
     release();
   };
   if (config.auth === 'none') {
-    const open = createRegistry({ storage, ...quota, ...(webhook ? { hooks: webhook.sink.hooks } : {}) });
+    const open = createRegistry({ storage, redirects, ...quota, ...(webhook ? { hooks: webhook.sink.hooks } : {}) });
     const app = new Hono();
     app.route('/api/v1/registry', open.managementRoutes());
     app.route('/', open.app);
@@ -86,7 +86,7 @@ export async function createStandaloneApp(
   const realm = (request: Request) => `${config.publicUrl ?? new URL(request.url).origin}/auth/token`;
   const deniedHint =
     'either the repository does not exist or you may not access it; image paths are <group>/<project> followed by at most three more levels, and pushing needs the developer role (or a write_registry token)';
-  const registry = createRegistry({ storage, ...quota, hooks: combineHooks({ onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) }, webhook?.sink.hooks) });
+  const registry = createRegistry({ storage, redirects, ...quota, hooks: combineHooks({ onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) }, webhook?.sink.hooks) });
 
   const app = new Hono();
   // A key rotation made by `wharf keys rotate` in another process shows up within seconds.
@@ -115,11 +115,14 @@ export async function createStandaloneApp(
  * The registry's storage: the data directory, or the S3 bucket of `WHARF_STORAGE` (created when
  * missing; credentials, region and endpoint from the AWS SDK's standard environment).
  */
-export async function openStorage(config: Pick<ServeConfig, 'dataDir' | 'storage'>): Promise<{ storage: StorageDriver; release: () => void }> {
-  if (config.storage?.kind !== 's3') return { storage: new FsStorage({ root: config.dataDir }), release: () => {} };
+export async function openStorage(
+  config: Pick<ServeConfig, 'dataDir' | 'storage'>,
+): Promise<{ storage: StorageDriver; redirects: boolean; release: () => void }> {
+  if (config.storage?.kind !== 's3') return { storage: new FsStorage({ root: config.dataDir }), redirects: false, release: () => {} };
   // Imported only when used: loading the AWS SDK takes about a third of a second.
   const { S3Storage } = await import('@wharf/storage-s3');
-  const s3 = new S3Storage({ bucket: config.storage.bucket, prefix: config.storage.prefix });
+  const expiresIn = config.storage.redirectSeconds;
+  const s3 = new S3Storage({ bucket: config.storage.bucket, prefix: config.storage.prefix, ...(expiresIn ? { redirect: { expiresIn } } : {}) });
   await s3.ensureBucket();
-  return { storage: s3, release: () => s3.destroy() };
+  return { storage: s3, redirects: expiresIn !== undefined, release: () => s3.destroy() };
 }
