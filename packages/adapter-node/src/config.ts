@@ -194,8 +194,10 @@ export function parseServeConfig(
   }
   if (env.WHARF_S3_REDIRECT) {
     const seconds = parseRedirect(env.WHARF_S3_REDIRECT);
-    if (seconds !== undefined && !storage) throw new ConfigError('WHARF_S3_REDIRECT needs WHARF_STORAGE=s3://BUCKET[/PREFIX]: only blobs in S3 can be redirected to');
-    if (seconds !== undefined && storage) storage = { ...storage, redirectSeconds: seconds };
+    if (seconds !== undefined) {
+      if (!storage) throw new ConfigError('WHARF_S3_REDIRECT needs WHARF_STORAGE=s3://BUCKET[/PREFIX]: only blobs in S3 can be redirected to');
+      storage = { ...storage, redirectSeconds: seconds };
+    }
   }
   const adminPassword = env.WHARF_ADMIN_PASSWORD || undefined;
   let quotas: QuotaTable | undefined;

@@ -8,10 +8,10 @@
  *
  * Costs, in requests: `getContent`, `putContent`, `touch` one each; `reader` one (two when the
  * offset is at the end); `stat` one for a file (a HEAD), two for a directory or a missing path
- * (HEAD, then a one-key list; one with `fileOnly`); `list` one per 1000 entries; `delete` of a file two (HEAD,
- * DELETE), of a missing path two (HEAD, list), of a directory a list and a batch delete per
- * 1000 keys, plus two lists for unfinished writers beneath; `move` three (HEAD, copy,
- * DELETE), since S3 has no rename. `move` keeps the file's modification time by storing it in
+ * (HEAD, then a one-key list; one with `fileOnly`); `list` one per 1000 entries; `delete` of a
+ * file two (HEAD, DELETE), of a missing path two (HEAD, list), of a directory a list and a
+ * batch delete per 1000 keys, plus two lists for unfinished writers beneath; `move` three
+ * (HEAD, copy, DELETE), since S3 has no rename. `move` keeps the file's modification time by storing it in
  * the copy's metadata (`x-amz-meta-wharf-mtime`), which `stat` prefers over LastModified;
  * `touch` copies the object onto itself without it, so LastModified is the touch.
  * @module

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Digest } from '../digest.js';
-import { FILE_ONLY, PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { FILE_ONLY, type StorageDriver } from '../storage/driver.js';
+import { exists } from '../storage/exists.js';
 import { pathFor } from '../storage/paths.js';
 import { utf8 } from '../streams.js';
 import { ignoreNotFound } from './blob-store.js';
@@ -19,13 +20,7 @@ export class RepositoryLinks {
 
   /** Whether the repository links the blob. */
   async has(name: string, digest: Digest): Promise<boolean> {
-    try {
-      await this.driver.stat(pathFor({ kind: 'layerLink', name, digest }), FILE_ONLY);
-      return true;
-    } catch (error) {
-      if (error instanceof PathNotFoundError) return false;
-      throw error;
-    }
+    return exists(this.driver, pathFor({ kind: 'layerLink', name, digest }), FILE_ONLY);
   }
 
   /** Remove a link. @returns false when there was none. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { PathNotFoundError, type DriverCallOptions, type StorageDriver } from '../storage/driver.js';
+import { absentAsFalse } from '../storage/exists.js';
 import { baseName, pathFor } from '../storage/paths.js';
 import { MARKER_CACHE_MS, WRITE_BUDGET_MS } from './protocol.js';
 import { listOrEmpty } from './walk.js';
@@ -125,14 +126,8 @@ export async function touchExisting(driver: StorageDriver, path: string, runs: r
   return touch(driver, path, options);
 }
 
-async function touch(driver: StorageDriver, path: string, options?: DriverCallOptions): Promise<boolean> {
-  try {
-    await driver.touch(path, options);
-    return true;
-  } catch (error) {
-    if (error instanceof PathNotFoundError) return false;
-    throw error;
-  }
+function touch(driver: StorageDriver, path: string, options?: DriverCallOptions): Promise<boolean> {
+  return driver.touch(path, options).then(() => true, absentAsFalse);
 }
 
 /** The answer used where no signal is wired (a store used outside a registry). */

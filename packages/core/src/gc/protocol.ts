@@ -22,8 +22,8 @@
  *    markers at most {@link MARKER_CACHE_MS} apart (`GcSignal`), and while one is present,
  *    every reusing write *touches* what it reuses first (`StorageDriver.touch`): its `modTime`
  *    becomes now, so the sweep sees it as fresh. Before each touch it writes an empty record,
- *    `_gc/touched/<run>/<hash of the path>`, for every run whose marker it saw. A write that began before the marker existed
- *    is safe if it finished before marking began, which the settle time guarantees for writes
+ *    `_gc/touched/<run>/<hash of the path>`, for every run whose marker it saw. A write that
+ *    began before the marker existed is safe if it finished before marking began, which the settle time guarantees for writes
  *    shorter than {@link WRITE_BUDGET_MS} (counted from the start of the marker read they
  *    relied on). A write that took longer touches what it reused *after* writing, and fails if
  *    it is gone (manifest PUT: MANIFEST_BLOB_UNKNOWN; upload: its own verified copy is moved
@@ -39,10 +39,10 @@
  *    stat-ed once more (touched since? it stays), moved into `_gc/trash/<run>/…` (keeps the
  *    `modTime`), then, after a short delay, stat-ed again and the run's touch records listed. A
  *    touch that raced in before the move's end shows as a changed `modTime` or as a record:
- *    the file is moved back. A touch after the move finds
- *    nothing, and the writer takes the file back from the trash itself (`touchExisting`); the
- *    recheck then finds it gone and leaves it alone. Otherwise the trashed file is deleted, and
- *    a write that wants it now fails as above (the client uploads again). Revisions, layer
+ *    the file is moved back. A touch after the move finds nothing, and the writer takes the
+ *    file back from the trash itself (`touchExisting`); the recheck then finds it gone and
+ *    leaves it alone. Otherwise the trashed file is deleted, and a write that wants it now
+ *    fails as above (the client uploads again). Revisions, layer
  *    links and blobs go this way; referrer entries follow their revision (and are put back if
  *    the revision reappears); upload sessions started over {@link UPLOAD_MAX_AGE_MS} ago are
  *    purged.
