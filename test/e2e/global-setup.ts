@@ -6,7 +6,8 @@
  *      (docker.io podman skopeo umoci docker-registry);
  *   2. runs `.ci/e2e-clients.sh up` (private dockerd under /tmp/wharf-clients, podman/skopeo
  *      config, the OCI test image) and hands its variables to the test files (see clients.ts);
- *   3. afterwards stops the dockerd it started (one it found running stays).
+ *   3. afterwards stops the dockerd it started (one it found running stays), also when the run
+ *      fails or is interrupted.
  * Whatever it cannot set up, the test files report as missing prerequisites (they fail, or skip
  * with WHARF_SKIP_E2E=1). WHARF_E2E_SETUP=0 turns this off.
  */
@@ -15,6 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { stopOnExit } from '../support/stop-on-exit.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -71,7 +73,8 @@ export default function setup(project: TestProject): (() => void) | undefined {
     return undefined;
   }
   project.provide('wharfE2eEnv', readEnvFile(envFile));
-  return () => {
-    if (!alreadyRunning) spawnSync('bash', [script, 'down', '--force'], { env, stdio: 'inherit' });
-  };
+  if (alreadyRunning) return undefined;
+  return stopOnExit(() => {
+    spawnSync('bash', [script, 'down', '--force'], { env, stdio: 'inherit' });
+  });
 }
