@@ -39,7 +39,7 @@ export async function bootstrapAdmin(store: AccessStore, options: { readonly pas
   if (weak) throw new AccessError('INVALID', weak);
   const passwordHash = await hashPassword(password, store.passwordCost);
   const created = await store.update((doc, now) => {
-    if (!needsAdmin(Object.values(doc.users))) return false;
+    if (!needsAdmin(doc.users.values())) return false;
     createUser(doc, { username: BOOTSTRAP_ADMIN, passwordHash, admin: true }, now);
     return true;
   });

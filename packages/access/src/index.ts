@@ -22,9 +22,13 @@ export { AccessState } from './model/access-state.js';
 export * from './model/roles.js';
 export type { NewNamespace } from './model/namespaces.js';
 export { explainInvalidUsername, explainInvalidPath, CI_USERNAMES } from './model/names.js';
-export { DEFAULT_JOB_MAX_DURATION_MS } from './model/jobs.js';
+export { DEFAULT_JOB_MAX_DURATION_MS, MAX_JOB_DURATION_MS } from './model/jobs.js';
+export { MAX_EXPIRY_MS } from './model/expiry.js';
+export type { ReadonlyAccessDocument } from './model/access-state.js';
+export { decodeDocument, encodeDocument, type DocumentProblem } from './model/document-codec.js';
 export type {
   AccessDocument,
+  AccessFile,
   DeployTokenRecord,
   GroupRecord,
   JobRecord,
@@ -35,12 +39,19 @@ export type {
   UserRecord,
 } from './model/schema.js';
 export type { DeployTokenInfo, JobInfo, PersonalAccessTokenInfo, TokenState, UserInfo } from './model/views.js';
-export { createAccessHooks, type AccessHooks } from './auth/access-hooks.js';
+export { createAccessHooks, type AccessHooks, type AccessHooksOptions } from './auth/access-hooks.js';
+export {
+  PasswordQueue,
+  PasswordQueueFullError,
+  PASSWORD_QUEUE_DEFAULTS,
+  sharedPasswordQueue,
+  type PasswordQueueOptions,
+} from './auth/password-queue.js';
 export { isAccessPrincipal, type AccessPrincipal, type AccessPrincipalKind } from './auth/principal.js';
 export { resolveRepository, MAX_IMAGE_DEPTH, type RepositoryResolution } from './auth/resolve-repository.js';
 export { effectiveRole, SCOPE_ACTIONS, type RegistryAction } from './auth/permissions.js';
 export { TOKEN_PREFIXES } from './auth/secrets.js';
 export { bootstrapAdmin, BOOTSTRAP_ADMIN, type BootstrapResult } from './bootstrap.js';
-export { createAdminApi, type AdminApiOptions } from './admin-api/admin-api.js';
+export { createAdminApi, ADMIN_BODY_MAX_BYTES, type AdminApiOptions } from './admin-api/admin-api.js';
 export type { FailedLogin, LoginThrottleLike } from './admin-api/basic-auth.js';
 export { runAdminCommand, type AdminCommandIO } from './cli/admin-command.js';

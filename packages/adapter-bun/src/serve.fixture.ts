@@ -2,6 +2,7 @@
  * Run by Bun for `serve.test.ts` (Node's vitest cannot call `Bun.serve` in-process): serves a
  * small test app with this package's `serve()`, prints `URL <url>` and then one `LOG <line>` per
  * access-log line on stdout, and on SIGTERM closes gracefully, prints `CLOSED` and exits.
+ * Extra `serve()` options come as JSON in `WHARF_FIXTURE_OPTIONS`.
  */
 import { createHash } from 'node:crypto';
 import { type BunEnv, serve } from './serve.js';
@@ -47,7 +48,9 @@ async function handle(request: Request, env: BunEnv): Promise<Response> {
   return new Response('not found', { status: 404 });
 }
 
-const server = await serve({ fetch: (req, env) => handle(req, env as BunEnv) }, { port: 0, logger: (line) => process.stdout.write(`LOG ${line}\n`), shutdownTimeoutMs: 2000 });
+// WHARF_FIXTURE_OPTIONS: more serve() options, as JSON (the limits tests).
+const extra = JSON.parse(process.env.WHARF_FIXTURE_OPTIONS ?? '{}') as Record<string, number>;
+const server = await serve({ fetch: (req, env) => handle(req, env as BunEnv) }, { port: 0, logger: (line) => process.stdout.write(`LOG ${line}\n`), shutdownTimeoutMs: 2000, ...extra });
 process.stdout.write(`URL ${server.url}\n`);
 process.once('SIGTERM', () => {
   void server.close().then(() => {

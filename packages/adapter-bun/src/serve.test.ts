@@ -32,8 +32,10 @@ afterEach(async () => {
   }
 });
 
-async function start(): Promise<Fixture> {
-  const child = spawn(bun as string, [fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts the fixture; `options` are more serve() options. */
+async function start(options: Record<string, number> = {}): Promise<Fixture> {
+  const env = { ...process.env, WHARF_FIXTURE_OPTIONS: JSON.stringify(options) };
+  const child = spawn(bun as string, [fixture], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
@@ -126,6 +128,21 @@ describe.skipIf(!bun)('adapter-bun serve() under Bun', () => {
       s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
     });
     expect(refused).toBe('ECONNREFUSED');
+  });
+
+  it('should close a stalled request body after bodyTimeoutMs, and report limits Bun cannot apply', async () => {
+    // Bun's idleTimeout, in 4-second steps: 5 s fires between 4 and 8 s of silence.
+    const f = await start({ bodyTimeoutMs: 5_000, maxConnections: 10 });
+    expect(f.lines.find((l) => l.startsWith('LOG ') && l.includes('not applied under Bun'))).toMatch(/: maxConnections$/);
+    const socket = connect(f.port, '127.0.0.1');
+    socket.on('error', () => {});
+    const t0 = Date.now();
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - t0)));
+    socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly a few bytes');
+    const ms = await Promise.race([closed, sleep(15_000).then(() => 'still open')]);
+    socket.destroy();
+    expect(ms).not.toBe('still open');
+    expect(ms).toBeGreaterThanOrEqual(3_000);
   });
 
   it('should cut off a request still running after shutdownTimeoutMs', async () => {

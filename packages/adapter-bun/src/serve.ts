@@ -10,18 +10,19 @@
  * address handed to the app as `{ incoming: { socket: { remoteAddress } } }` (the shape the token
  * service's and admin API's login throttles read), an optional access log in adapter-node's
  * format, and a graceful {@link BunRegistryServer.close}. Differences from Node, all Bun's own
- * doing, are listed in the package README (dot segments, TLS on the plain port, idle timeout).
+ * doing, are listed in the package README (dot segments, TLS on the plain port, timeouts and
+ * connection caps: of adapter-node's {@link ServerLimits}, `Bun.serve` has only its idle timeout).
  *
  * Importing this module never touches the `Bun` global, so Node can import the package (for
  * types or to check its exports); only {@link serve} needs Bun.
  * @module
  */
-import { formatAccessLine, type ListenInfo, type ServeOptions } from '@wharf/adapter-node';
+import { formatAccessLine, type ListenInfo, type ServeOptions, type ServerLimits } from '@wharf/adapter-node';
 import { bunRuntime, type BunServer } from './bun-types.js';
 
 // The same options and listen information as the Node adapter, so a host switches runtimes
 // without touching its configuration. (`ServeOptions.shutdownTimeoutMs` closes connections
-// still busy after it, as on Node.)
+// still busy after it, as on Node; of the limits only `bodyTimeoutMs` applies, see below.)
 export type { ListenInfo, ServeOptions };
 
 /** Anything with a Web `fetch` handler; a Hono app qualifies. */
@@ -51,11 +52,23 @@ export interface BunRegistryServer extends ListenInfo {
 }
 
 /**
- * Seconds a connection may go without traffic, both idle between keep-alive requests and stalled
- * mid-request (Bun has one timeout for both; at most 255). Above the 60 s idle timeout common in
- * proxies, and long enough for a slow client's pauses during a multi-gigabyte upload.
+ * Seconds a request may go without traffic: a stalled body, but also an app that takes long to
+ * answer (Bun has one timeout for both; at most 255). Long enough for a slow client's pauses
+ * during a multi-gigabyte upload and for the app's slow moments (committing a large blob).
+ * `bodyTimeoutMs` overrides it.
  */
 const IDLE_TIMEOUT_S = 120;
+/** Bun checks its timeouts in 4-second steps; a shorter timeout can fire on the next step despite traffic. */
+const MIN_IDLE_TIMEOUT_S = 5;
+/** {@link ServerLimits} that `Bun.serve` has no equivalent for: given ones are reported, not applied. */
+const UNSUPPORTED_LIMITS = [
+  'headersTimeoutMs',
+  'requestTimeoutMs',
+  'bodyMinBytesPerSecond',
+  'keepAliveTimeoutMs',
+  'maxConnections',
+  'maxConnectionsPerAddress',
+] as const satisfies readonly (keyof ServerLimits)[];
 
 /**
  * Bun (1.4) drops the `Content-Length` of a Response whose body is a `ReadableStream` and sends
@@ -71,7 +84,7 @@ const BUFFER_DECLARED_UP_TO = 1024 * 1024;
  * @param options see {@link ServeOptions}.
  * @returns once listening.
  * @throws when not running on Bun, when the port cannot be bound (`EADDRINUSE`), or what
- *   `onListen` throws; nothing is left open.
+ *   `onListen` throws; nothing is left open. RangeError for a negative `bodyTimeoutMs`.
  * @example
  * const { app } = createRegistry({ storage: new FsStorage({ root: './data' }) });
  * const server = await serve(app, { port: 5000, logger: console.log });
@@ -82,6 +95,7 @@ export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<
   if (!bun) throw new Error('@wharf/adapter-bun: serve() needs the Bun runtime; on Node use @wharf/adapter-node');
   const { port = 5000, hostname = '127.0.0.1', shutdownTimeoutMs = 10_000, logger } = options;
   const log = logger || undefined;
+  const idleTimeout = idleTimeoutSeconds(options.bodyTimeoutMs);
   let closing: Promise<void> | undefined;
   let defaultOrigin = '';
 
@@ -89,7 +103,7 @@ export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<
     port,
     hostname,
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-    idleTimeout: IDLE_TIMEOUT_S,
+    idleTimeout,
     development: false,
     async fetch(request, server) {
       const start = new Date();
@@ -132,6 +146,14 @@ export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<
 
   const info: ListenInfo = { url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${server.port}`, port: server.port, hostname };
   defaultOrigin = info.url;
+  const unsupported = UNSUPPORTED_LIMITS.filter((key) => options[key] !== undefined);
+  if (unsupported.length > 0) {
+    try {
+      log?.(`${new Date().toISOString()} - not applied under Bun (Bun.serve has no such setting): ${unsupported.join(', ')}`);
+    } catch {
+      // a broken logger must not take the server down
+    }
+  }
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const timer = setTimeout(() => void server.stop(true), shutdownTimeoutMs);
@@ -153,6 +175,14 @@ export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<
     throw error;
   }
   return { ...info, server, close };
+}
+
+/** Bun's `idleTimeout` for `bodyTimeoutMs` (whole seconds; 0: none). */
+function idleTimeoutSeconds(bodyTimeoutMs: number | undefined): number {
+  if (bodyTimeoutMs === undefined) return IDLE_TIMEOUT_S;
+  if (!(Number.isFinite(bodyTimeoutMs) && bodyTimeoutMs >= 0)) throw new RangeError(`bodyTimeoutMs: expected a number ≥ 0, got ${bodyTimeoutMs}`);
+  if (bodyTimeoutMs === 0) return 0;
+  return Math.min(255, Math.max(MIN_IDLE_TIMEOUT_S, Math.ceil(bodyTimeoutMs / 1000)));
 }
 
 /** See {@link BUFFER_DECLARED_UP_TO}. */

@@ -39,6 +39,11 @@ describe('formatAccessLine', () => {
     });
     expect(line).toBe('1970-01-01T00:00:00.000Z - "PATCH /a\\x22b HTTP/1.0" - - 0ms');
   });
+
+  it('should end with the quoted note, when there is one', () => {
+    const line = formatAccessLine({ start: new Date(0), remote: '10.0.0.7', method: 'POST', target: '/auth/token', httpVersion: '1.1', status: 408, bytes: undefined, durationMs: 60_013, note: 'too "slow"' });
+    expect(line).toBe('1970-01-01T00:00:00.000Z 10.0.0.7 "POST /auth/token HTTP/1.1" 408 - 60013ms "too \\x22slow\\x22"');
+  });
 });
 
 describe('serve logger', () => {
@@ -87,7 +92,7 @@ describe('serve logger', () => {
     await sleep(50);
     req.destroy();
     await until(() => lines.length === 1);
-    expect(lines[0]).toMatch(/"GET \/hang HTTP\/1\.1" - - \d+ms$/);
+    expect(lines[0]).toMatch(/"GET \/hang HTTP\/1\.1" - - \d+ms "connection closed early"$/);
   });
 
   it('should not log by default, nor when logger is false', async () => {

@@ -9,6 +9,14 @@
  * to the kernel, or until the connection closed. The size is the `Content-Length` the app's
  * Response declared (never for HEAD, which sends no body), else `-`. A request whose
  * connection closed before any response header was sent logs the status `-`.
+ *
+ * A request that did not end normally says why in a quoted note at the end, on the same line
+ * (an aborted or cut-off body is one line, never a stack trace):
+ *
+ * ```text
+ * 2025-01-31T12:00:00.000Z 10.0.0.7 "POST /auth/token HTTP/1.1" 408 - 60013ms "request body too slow: 6 bytes in 60s"
+ * 2025-01-31T12:00:00.000Z 10.0.0.8 "PATCH /v2/app/blobs/uploads/0f3a HTTP/1.1" - - 5120ms "connection closed early"
+ * ```
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -29,7 +37,12 @@ export interface AccessRecord {
   /** Response body size, when known. */
   readonly bytes: number | undefined;
   readonly durationMs: number;
+  /** Why the request did not end normally, when it did not. */
+  readonly note?: string | undefined;
 }
+
+/** The note of a request whose connection closed (the client left, or shutdown cut it) before its response was complete. */
+export const CLIENT_CLOSED_NOTE = 'connection closed early';
 
 /**
  * Formats one access-log line (no trailing newline).
@@ -41,10 +54,14 @@ export interface AccessRecord {
 export function formatAccessLine(r: AccessRecord): string {
   const status = r.status === undefined ? '-' : String(r.status);
   const bytes = r.bytes === undefined ? '-' : String(r.bytes);
-  // Quotes and control characters in the target would break the line apart for log parsers.
+  const note = r.note === undefined ? '' : ` "${quotable(r.note)}"`;
+  return `${r.start.toISOString()} ${r.remote ?? '-'} "${r.method} ${quotable(r.target)} HTTP/${r.httpVersion}" ${status} ${bytes} ${Math.round(r.durationMs)}ms${note}`;
+}
+
+/** Quotes and control characters would break the line apart for log parsers. */
+function quotable(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  const target = r.target.replace(/["\\\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return `${r.start.toISOString()} ${r.remote ?? '-'} "${r.method} ${target} HTTP/${r.httpVersion}" ${status} ${bytes} ${Math.round(r.durationMs)}ms`;
+  return text.replace(/["\\\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /**
@@ -54,12 +71,15 @@ export function formatAccessLine(r: AccessRecord): string {
  *   not take the server down.
  * @param declaredLength the `Content-Length` of the app's Response, once known. (Node does not
  *   expose headers given to `writeHead()` alone, so they cannot be read back from `outgoing`.)
+ * @param cutOff why the server cut the request off (its body timed out), if it did; it then
+ *   answered `408` itself unless a response had begun.
  */
 export function logWhenDone(
   incoming: IncomingMessage,
   outgoing: ServerResponse,
   log: (line: string) => void,
   declaredLength: () => string | null | undefined,
+  cutOff: () => string | undefined = () => undefined,
 ): void {
   const start = new Date();
   const t0 = performance.now();
@@ -71,6 +91,8 @@ export function logWhenDone(
     const header = declaredLength();
     const length = header ? Number(header) : NaN;
     const bytes = incoming.method !== 'HEAD' && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+    const cut = cutOff();
+    const status = outgoing.headersSent ? outgoing.statusCode : cut ? 408 : undefined;
     try {
       log(
         formatAccessLine({
@@ -79,9 +101,10 @@ export function logWhenDone(
           method: incoming.method ?? '-',
           target: incoming.url ?? '-',
           httpVersion: incoming.httpVersion,
-          status: outgoing.headersSent ? outgoing.statusCode : undefined,
+          status,
           bytes,
           durationMs: performance.now() - t0,
+          note: cut ?? (outgoing.writableFinished ? undefined : CLIENT_CLOSED_NOTE),
         }),
       );
     } catch {

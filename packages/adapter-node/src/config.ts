@@ -7,7 +7,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseGcDuration } from '@wharf/core';
 import { parseS3Url } from '@wharf/storage-s3/url';
+import { parseLoginLimits, type LoginConfig } from './login-config.js';
 import { parseQuotas, type QuotaTable } from './quota-config.js';
+import type { ServerLimits } from './server-limits.js';
+import { parseServerLimits, SERVER_LIMITS_USAGE } from './server-limits-config.js';
 import { parseWebhookConfig, type WebhookConfig } from './webhook-config.js';
 
 /**
@@ -41,6 +44,10 @@ export interface ServeConfig {
   readonly quotas?: QuotaTable;
   /** Where to POST registry events (`WHARF_WEBHOOK_*`, see webhook-config.ts). */
   readonly webhook?: WebhookConfig;
+  /** Failed-login throttle and password-hashing queue (`WHARF_LOGIN_LIMITS`, see login-config.ts). */
+  readonly login?: LoginConfig;
+  /** Server timeouts and connection caps (`WHARF_HEADERS_TIMEOUT` …, see server-limits-config.ts); unset: serve()'s defaults. */
+  readonly serverLimits?: ServerLimits;
   /** One-line notices to print at startup. */
   readonly warnings: readonly string[];
 }
@@ -107,7 +114,10 @@ Environment only:
   WHARF_WEBHOOK_TOKEN   sent to the webhook as "Authorization: Bearer <token>"
   WHARF_WEBHOOK_EVENTS  actions to send, default push,delete,mount,rename,cleanup,gc
                         (add pull for pulls)
-
+  WHARF_LOGIN_LIMITS    failed-login throttle and password hashing, default
+                        "failures=5,max-lock=15m,address-failures=30,address-window=10m,
+                        hashes=2,queue=16" (hashes=1 on two cores; any subset)
+${SERVER_LIMITS_USAGE}
 With --auth token, clients log in with \`docker login\`; the token service is at /auth/token,
 its public keys at /auth/jwks, and the admin API at /api/v1 (see \`wharf admin --help\`).
 `;
@@ -208,6 +218,20 @@ export function parseServeConfig(
       throw new ConfigError((error as Error).message);
     }
   }
+  let login: LoginConfig | undefined;
+  if (env.WHARF_LOGIN_LIMITS) {
+    try {
+      login = parseLoginLimits(env.WHARF_LOGIN_LIMITS);
+    } catch (error) {
+      throw new ConfigError((error as Error).message);
+    }
+  }
+  let serverLimits: ServerLimits | undefined;
+  try {
+    serverLimits = parseServerLimits(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   let webhook: WebhookConfig | undefined;
   try {
     webhook = parseWebhookConfig(env);
@@ -228,6 +252,8 @@ export function parseServeConfig(
     ...(adminPassword ? { adminPassword } : {}),
     ...(quotas ? { quotas } : {}),
     ...(webhook ? { webhook } : {}),
+    ...(serverLimits ? { serverLimits } : {}),
+    ...(login ? { login } : {}),
     warnings,
   };
 }

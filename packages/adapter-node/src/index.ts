@@ -3,7 +3,7 @@
  * @module @wharf/adapter-node
  */
 export { serve } from './serve.js';
-export type { FetchApp, ListenInfo, NodeRegistryServer, ServeOptions } from './serve.js';
+export type { FetchApp, ListenInfo, NodeRegistryServer, ServeOptions, ServerLimits } from './serve.js';
 export { formatAccessLine } from './access-log.js';
 export type { AccessRecord } from './access-log.js';
 export { createStandaloneApp, ISSUER, SERVICE, accessDir, keyFilePath } from './standalone-app.js';

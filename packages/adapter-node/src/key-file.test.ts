@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +19,23 @@ describe('KeyFile', () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     const again = await KeyFile.open(path);
     expect(again.ring.current.kid).toBe(first.ring.current.kid);
+  });
+
+  it('should create its directory with mode 0700 and keep temp files and rotations at 0600', async () => {
+    const path = join(dir, 'data', 'auth', 'keys.json');
+    const file = await KeyFile.open(path);
+    expect((await stat(join(dir, 'data', 'auth'))).mode & 0o777).toBe(0o700);
+    await file.rotate();
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await readdir(join(dir, 'data', 'auth'))).toEqual(['keys.json']);
+  });
+
+  it('should tighten an existing key file that others could read to 0600', async () => {
+    const path = join(dir, 'keys.json');
+    await KeyFile.open(path);
+    await chmod(path, 0o644);
+    await KeyFile.open(path);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
   it('should end with one ring when several processes create the file at once', async () => {

@@ -1,17 +1,23 @@
 /**
  * The standalone server's token-signing keys, in a file of the data directory.
  *
- * The file holds private keys, so it is created with mode 0600. Creating it is race-free: the
- * ring is written to a temporary file and hard-linked into place, which fails if another
- * process got there first (then its ring is used). A rotation (`wharf keys rotate`, possibly
- * from another process) replaces the file atomically; a running server notices the change
- * within {@link RELOAD_CHECK_MS} and reloads the ring in place.
+ * The file holds private keys, so it is created with mode 0600 (its temp files too) in a
+ * directory created with mode 0700, and an existing file that others could read (restored
+ * from a backup, copied by hand) is tightened to 0600 when it is opened.
+ *
+ * Creating it is race-free: the ring is written to a temporary file and hard-linked into
+ * place, which fails if another process got there first (then its ring is used). A rotation
+ * (`wharf keys rotate`, possibly from another process) replaces the file atomically; a running
+ * server notices the change within {@link RELOAD_CHECK_MS} and reloads the ring in place.
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KeyRing } from '@wharf/core';
+
+/** Mode of the key file and its temp files: owner read and write only. */
+export const KEY_FILE_MODE = 0o600;
 
 /** How often a server looks at the key file's modification time. */
 export const RELOAD_CHECK_MS = 5_000;
@@ -66,6 +72,7 @@ export class KeyFile {
   }
 
   static async #load(path: string): Promise<KeyFile> {
+    await restrictToOwner(path);
     const version = await versionOf(path);
     let data: unknown;
     try {
@@ -78,6 +85,18 @@ export class KeyFile {
   }
 }
 
+/**
+ * Drop the group and other bits of an existing key file (ENOENT is passed on: no file yet).
+ * A file of another owner (EPERM) or on a read-only mount (EROFS) is read as it is.
+ */
+async function restrictToOwner(path: string): Promise<void> {
+  const { mode } = await stat(path);
+  if ((mode & 0o077) === 0) return;
+  await chmod(path, mode & 0o700).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPERM' && error.code !== 'EROFS') throw error;
+  });
+}
+
 async function versionOf(path: string): Promise<string> {
   const info = await stat(path);
   return `${info.ino}:${info.mtimeMs}:${info.size}`;
@@ -85,7 +104,7 @@ async function versionOf(path: string): Promise<string> {
 
 async function writeTemp(path: string, ring: KeyRing): Promise<string> {
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
+  const handle = await open(temp, 'wx', KEY_FILE_MODE);
   try {
     await handle.writeFile(`${JSON.stringify(ring.toJSON(), null, 2)}\n`);
     await handle.sync();

@@ -5,21 +5,41 @@
  * decides). Without credentials the caller is anonymous: public projects can be listed.
  * @module
  */
-import { ANONYMOUS, RegistryError, type AccessRequest, type AuthHooks, type LoginThrottle, type ManagementAuthorizer, type Principal, type TokenVerifier } from '@wharf/core';
+import { ANONYMOUS, authenticateThrottled, RegistryError, type AccessRequest, type AuthHooks, type LoginThrottle, type ManagementAuthorizer, type Principal, type TokenVerifier } from '@wharf/core';
 
 export function createManagementAuthorizer(hooks: AuthHooks, verifier: TokenVerifier, throttle: LoginThrottle): ManagementAuthorizer {
-  return async (request, wanted, env) => {
-    const header = request.headers.get('authorization') ?? '';
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    if (bearer) {
-      const token = await verifier.verify(bearer).catch(() => {
-        throw new RegistryError('UNAUTHORIZED', 'the Bearer token is invalid or expired');
-      });
-      return token.access;
+  // One request may ask several times (a listing authorizes its candidates in batches): the
+  // credentials are checked once per request, so a listing costs one password hash and a wrong
+  // password counts as one failed login.
+  const callers = new WeakMap<Request, Promise<Caller>>();
+  const callerOf = (request: Request, env: unknown): Promise<Caller> => {
+    let caller = callers.get(request);
+    if (!caller) {
+      caller = identify(request, hooks, verifier, throttle, env);
+      callers.set(request, caller);
     }
-    const principal = await basicPrincipal(header, hooks, throttle, env);
-    return hooks.authorize(principal, wanted as AccessRequest[]);
+    return caller;
   };
+  return async (request, wanted, env) => {
+    const caller = await callerOf(request, env);
+    if ('access' in caller) return caller.access;
+    return hooks.authorize(caller.principal, wanted as AccessRequest[]);
+  };
+}
+
+/** A Bearer token's own grants, or who presented Basic credentials (anonymous without any). */
+type Caller = { readonly access: readonly AccessRequest[] } | { readonly principal: Principal };
+
+async function identify(request: Request, hooks: AuthHooks, verifier: TokenVerifier, throttle: LoginThrottle, env: unknown): Promise<Caller> {
+  const header = request.headers.get('authorization') ?? '';
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+  if (bearer) {
+    const token = await verifier.verify(bearer).catch(() => {
+      throw new RegistryError('UNAUTHORIZED', 'the Bearer token is invalid or expired');
+    });
+    return { access: token.access };
+  }
+  return { principal: await basicPrincipal(header, hooks, throttle, env) };
 }
 
 async function basicPrincipal(header: string, hooks: AuthHooks, throttle: LoginThrottle, env: unknown): Promise<Principal> {
@@ -30,15 +50,10 @@ async function basicPrincipal(header: string, hooks: AuthHooks, throttle: LoginT
   const username = colon < 0 ? decoded : decoded.slice(0, colon);
   const password = colon < 0 ? '' : decoded.slice(colon + 1);
   const address = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-  const wait = throttle.retryAfterMs(username, address);
-  if (wait > 0) {
-    throw new RegistryError('TOOMANYREQUESTS', 'too many failed logins; try again later', { headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
-  }
-  const principal = await hooks.authenticate({ kind: 'password', username, password });
+  // The token service's rules: tokens first, only password checks throttled (throttled-login.ts).
+  const principal = await authenticateThrottled(hooks, { kind: 'password', username, password }, { throttle, account: username, address });
   if (!principal) {
-    throttle.fail(username, address);
     throw new RegistryError('UNAUTHORIZED', 'incorrect username or password', { headers: { 'WWW-Authenticate': 'Basic realm="wharf", charset="UTF-8"' } });
   }
-  throttle.succeed(username, address);
   return principal;
 }

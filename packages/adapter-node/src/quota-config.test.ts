@@ -16,4 +16,10 @@ describe('parseQuotas', () => {
   it.each(['team', 'team=ten', 'Team=1GB', 'team=1XB', 'a/b=1GB'])('should refuse %j naming it', (text) => {
     expect(() => parseQuotas(text)).toThrow(/WHARF_QUOTAS: cannot read/);
   });
+
+  it('should refuse a size too large to count exactly', () => {
+    expect(() => parseQuotas(`team=${'9'.repeat(20)}`)).toThrow(/too large/);
+    expect(() => parseQuotas('team=9000000TiB')).toThrow(/too large/);
+    expect(quotaFor(parseQuotas('team=8000TiB'), 'team')).toBe(8000 * 2 ** 40);
+  });
 });

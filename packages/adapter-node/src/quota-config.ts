@@ -2,7 +2,8 @@
  * `WHARF_QUOTAS`: per-namespace storage quotas for the standalone server, as
  * `namespace=size[,namespace=size…]`, where `*` sets the quota of every other namespace and a
  * size is a number with an optional unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB).
- * Example: `WHARF_QUOTAS="team=50GiB,*=10GiB"`.
+ * Example: `WHARF_QUOTAS="team=50GiB,*=10GiB"`. What counts, and how the check stays exact across
+ * processes, is in `@wharf/core`'s management/namespace-quota.ts.
  * @module
  */
 const UNITS: Record<string, number> = {
@@ -34,6 +35,7 @@ export function parseQuotas(text: string): QuotaTable {
       throw new Error(`WHARF_QUOTAS: cannot read ${JSON.stringify(entry)}; expected namespace=size such as team=10GiB (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB), or *=size for every other namespace`);
     }
     const bytes = Math.floor(Number(match[2]) * unit);
+    if (!Number.isSafeInteger(bytes)) throw new Error(`WHARF_QUOTAS: ${JSON.stringify(entry)} is too large; at most ${Number.MAX_SAFE_INTEGER} bytes (8 PiB)`);
     if (match[1] === '*') fallback = bytes;
     else namespaces.set(match[1] as string, bytes);
   }

@@ -33,6 +33,11 @@ describe('wharf serve', () => {
     expect(io.stdout.join('')).toMatch(/"GET \/v2\/ HTTP\/1\.1" 200 /);
   });
 
+  it('should apply the configured server limits', async () => {
+    server = await startRegistryServer({ port: 0, host: '127.0.0.1', dataDir, auth: 'none', warnings: [], serverLimits: { keepAliveTimeoutMs: 1_234, maxConnections: 77 } }, captureIo());
+    expect(server.server).toMatchObject({ keepAliveTimeout: 1_234, maxConnections: 77 });
+  });
+
   it('should start with token auth, print a generated admin password once, and let admin log in', async () => {
     const io = captureIo();
     server = await startRegistryServer({ port: 0, host: '127.0.0.1', dataDir, auth: 'token', warnings: [] }, io);

@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { ConfigError, parseServeConfig, SERVE_USAGE, type ServeConfig } from './config.js';
-import type { FetchApp, ListenInfo, NodeRegistryServer } from './serve.js';
+import type { FetchApp, ListenInfo, NodeRegistryServer, ServerLimits } from './serve.js';
 
 /** Where the command writes; the process's streams by default. */
 export interface CommandIo {
@@ -24,11 +24,12 @@ export interface RunningServer extends ListenInfo {
 
 /**
  * A runtime adapter's `serve()`: this package's by default; `@wharf/adapter-bun` passes its own
- * to run the same standalone server under Bun.
+ * to run the same standalone server under Bun. The limits are `WHARF_HEADERS_TIMEOUT` and the
+ * others, when set; the adapter applies what its runtime supports.
  */
 export type ServeWith<S extends RunningServer = RunningServer> = (
   app: FetchApp,
-  options: { port: number; hostname: string; logger: (line: string) => void },
+  options: { port: number; hostname: string; logger: (line: string) => void } & ServerLimits,
 ) => Promise<S>;
 
 /**
@@ -51,7 +52,7 @@ export async function startRegistryServer<S extends RunningServer>(
   for (const notice of standalone.notices) io.err(`wharf: ${notice}\n`);
   let server: S;
   try {
-    server = await serve(standalone.app, { port: config.port, hostname: config.host, logger: (line) => io.out(`${line}\n`) });
+    server = await serve(standalone.app, { ...config.serverLimits, port: config.port, hostname: config.host, logger: (line) => io.out(`${line}\n`) });
   } catch (error) {
     await standalone.close();
     throw error;

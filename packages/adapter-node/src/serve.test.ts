@@ -23,19 +23,48 @@ describe('serve', () => {
     expect(await (await fetch(s.url)).text()).toBe('hi');
   });
 
+  it('should close the connection after answering before the body was read, so keep-alive clients do not reuse it', async () => {
+    // The app refuses a large body after reading a little of it, as the JSON APIs' limits do.
+    const s = await serveFetch(async (request) => {
+      if (request.method === 'POST') {
+        const reader = request.body?.getReader();
+        await reader?.read();
+        await reader?.cancel();
+        return new Response('too large', { status: 413 });
+      }
+      return new Response(request.method === 'PUT' ? await request.text() : 'ok');
+    });
+    servers.push(s);
+    const refused = await fetch(s.url, { method: 'POST', body: new Uint8Array(4 * 1024 * 1024) });
+    expect(refused.status).toBe(413);
+    expect(refused.headers.get('connection')).toBe('close');
+    await refused.text();
+    for (let i = 0; i < 3; i++) expect(await (await fetch(s.url)).text()).toBe('ok');
+    const plain = await fetch(s.url, { method: 'PUT', body: 'small' });
+    expect(plain.headers.get('connection')).not.toBe('close');
+  });
+
   it('should reject when the port is taken', async () => {
     const s = await serveFetch(() => new Response());
     servers.push(s);
     await expect(serve({ fetch: () => new Response() }, { port: s.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 
-  it('should apply timeouts fit for long uploads', async () => {
+  it('should apply timeouts fit for long uploads, and caps', async () => {
     const s = await serveFetch(() => new Response());
     servers.push(s);
     expect(s.server.requestTimeout).toBe(0);
     expect(s.server.keepAliveTimeout).toBe(65_000);
-    expect(s.server.headersTimeout).toBeGreaterThan(s.server.keepAliveTimeout);
+    expect(s.server.headersTimeout).toBe(30_000);
     expect(s.server.maxHeadersCount).toBe(100);
+    expect(s.server.maxConnections).toBeGreaterThanOrEqual(16);
+    expect(s.server.maxConnections).toBeLessThanOrEqual(1024);
+  });
+
+  it('should take the timeouts and caps given, keeping the header timeout within the request timeout', async () => {
+    const s = await serveFetch(() => new Response(), { headersTimeoutMs: 20_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, maxConnections: 7 });
+    servers.push(s);
+    expect(s.server).toMatchObject({ headersTimeout: 10_000, requestTimeout: 10_000, keepAliveTimeout: 5_000, maxConnections: 7 });
   });
 
   it('should serve a Hono app and give it Node objects as env', async () => {

@@ -11,8 +11,9 @@
  * `overrideGlobalObjects: false`, so serving never replaces the process's global
  * `Request`/`Response`.
  *
- * Around it this module adds what a registry needs from its HTTP server: timeouts fit for
- * multi-gigabyte uploads, an answer to TLS handshakes on the plain port
+ * Around it this module adds what a registry needs from its HTTP server: timeouts and connection
+ * caps that cut slow or hoarding clients but not multi-gigabyte uploads (`./server-limits.ts`,
+ * `./body-watchdog.ts`, `./connection-guard.ts`), an answer to TLS handshakes on the plain port
  * ({@link onClientError}), an optional access log, and a graceful {@link NodeRegistryServer.close}.
  * @module
  */
@@ -21,7 +22,12 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { errorResponse, rawTargetProblem } from '@wharf/core';
 import { logWhenDone } from './access-log.js';
+import { BodyWatchdog } from './body-watchdog.js';
 import { onClientError } from './client-error.js';
+import { guardConnections } from './connection-guard.js';
+import { resolveServerLimits, type ResolvedServerLimits, type ServerLimits } from './server-limits.js';
+
+export type { ServerLimits };
 
 /** Anything with a Web `fetch` handler; a Hono app qualifies. */
 export interface FetchApp {
@@ -38,7 +44,8 @@ export interface ListenInfo {
   readonly hostname: string;
 }
 
-export interface ServeOptions {
+/** Where to listen, how to log, and the server's timeouts and connection caps ({@link ServerLimits}). */
+export interface ServeOptions extends ServerLimits {
   /** TCP port (default 5000; 0 picks a free one). */
   port?: number;
   /** Interface to bind (default `127.0.0.1`; `0.0.0.0` or `::` for all). */
@@ -51,7 +58,8 @@ export interface ServeOptions {
   /** Called once the server listens, before `serve()` resolves. */
   onListen?(info: ListenInfo): void;
   /**
-   * Receives one access-log line per finished request (format: `./access-log.ts`).
+   * Receives one access-log line per finished request (format: `./access-log.ts`), and
+   * one-line notices of refused connections (time and address first, like access-log lines).
    * Default: no logging.
    */
   logger?: ((line: string) => void) | false;
@@ -70,10 +78,6 @@ export interface NodeRegistryServer extends ListenInfo {
   close(): Promise<void>;
 }
 
-/** Idle keep-alive connections live this long (ms); above the 60 s idle timeout common in proxies and load balancers, so the server is not the one to drop a connection a proxy is about to reuse. */
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-/** Must exceed the keep-alive timeout, or a slow next request on a reused connection is cut. */
-const HEADERS_TIMEOUT_MS = 66_000;
 /** Registry requests carry a handful of headers; beyond this many, Node drops the rest. */
 const MAX_HEADERS_COUNT = 100;
 
@@ -83,7 +87,7 @@ const MAX_HEADERS_COUNT = 100;
  * @param options see {@link ServeOptions}.
  * @returns once listening.
  * @throws when the port cannot be bound (e.g. `EADDRINUSE`, `EACCES`), or what `onListen`
- *   throws; nothing is left open.
+ *   throws; nothing is left open. RangeError for a negative limit.
  * @example
  * const { app } = createRegistry({ storage: new FsStorage({ root: './data' }) });
  * const server = await serve(app, { port: 5000, logger: console.log });
@@ -91,9 +95,8 @@ const MAX_HEADERS_COUNT = 100;
  */
 export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<NodeRegistryServer> {
   const { port = 5000, hostname = '127.0.0.1', shutdownTimeoutMs = 10_000, logger } = options;
-  const server = createServer({ requestTimeout: 0, headersTimeout: HEADERS_TIMEOUT_MS });
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.maxHeadersCount = MAX_HEADERS_COUNT;
+  const limits = resolveServerLimits(options);
+  const server = createHttpServer(limits);
   server.on('clientError', onClientError);
 
   await new Promise<void>((resolve, reject) => {
@@ -103,14 +106,17 @@ export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<
       resolve();
     });
   });
-  // An 'error' after listening (rare: e.g. accept() failing with EMFILE) must not be an uncaught exception.
-  server.on('error', () => {});
+  // Also handles an 'error' after listening (accept() failing with EMFILE), which must not be an uncaught exception.
+  guardConnections(server, limits, logger || undefined);
 
   const bound = (server.address() as AddressInfo).port;
   const info: ListenInfo = { url: `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound}`, port: bound, hostname };
   const shutdown = new GracefulShutdown(server, shutdownTimeoutMs);
+  const cuts = new WeakMap<ServerResponse, string>();
+  const watchdog = new BodyWatchdog({ windowMs: limits.bodyTimeoutMs, minBytesPerSecond: limits.bodyMinBytesPerSecond, onCut: (outgoing, why) => cuts.set(outgoing, why) });
+  server.once('close', () => watchdog.close());
   // The host used to build request URLs when an HTTP/1.0 client sends no Host header.
-  server.on('request', createHandler(app, new URL(info.url).host, logger || undefined, shutdown));
+  server.on('request', createHandler(app, new URL(info.url).host, logger || undefined, shutdown, watchdog, cuts));
   try {
     options.onListen?.(info);
   } catch (error) {
@@ -120,27 +126,49 @@ export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<
   return { ...info, server, close: () => shutdown.close() };
 }
 
+/** Node's server with the timeouts of `limits` (the connection caps come once it listens). */
+function createHttpServer(limits: ResolvedServerLimits): Server {
+  const { headersTimeoutMs, requestTimeoutMs } = limits;
+  // Node refuses a header timeout above a (non-zero) request timeout.
+  const headersTimeout = requestTimeoutMs > 0 && headersTimeoutMs > 0 ? Math.min(headersTimeoutMs, requestTimeoutMs) : headersTimeoutMs;
+  // How often Node checks those two timeouts (its default, 30 s, would let a 30 s one run to 60 s).
+  const shortest = Math.min(...[headersTimeout, requestTimeoutMs].filter((ms) => ms > 0), 300_000);
+  const server = createServer({
+    requestTimeout: requestTimeoutMs,
+    headersTimeout,
+    connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(shortest / 10))),
+  });
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxHeadersCount = MAX_HEADERS_COUNT;
+  return server;
+}
+
 function createHandler(
   app: FetchApp,
   defaultHost: string,
   logger: ((line: string) => void) | undefined,
   shutdown: GracefulShutdown,
+  watchdog: BodyWatchdog,
+  cuts: WeakMap<ServerResponse, string>,
 ): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
   const declaredLength = new WeakMap<ServerResponse, string | null>();
-  const fetch = logger
-    ? async (request: Request, env: { outgoing: ServerResponse }): Promise<Response> => {
-        const response = await app.fetch(request, env);
-        declaredLength.set(env.outgoing, response.headers.get('content-length'));
-        return response;
-      }
-    : (request: Request, env: unknown) => app.fetch(request, env);
+  const fetch = async (request: Request, env: { incoming: IncomingMessage; outgoing: ServerResponse }): Promise<Response> => {
+    const response = await app.fetch(request, env);
+    if (logger) declaredLength.set(env.outgoing, response.headers.get('content-length'));
+    // Answered before the body was read whole (a 413, a refusal): the rest of the body is not
+    // read, so the connection cannot carry another request; say so, or keep-alive clients
+    // send their next request into a socket that is about to close.
+    if (!env.incoming.complete && hasBody(env.incoming)) env.outgoing.setHeader('Connection', 'close');
+    return response;
+  };
   const listener = getRequestListener(fetch as (request: Request, env: unknown) => Promise<Response>, {
     hostname: defaultHost,
     overrideGlobalObjects: false,
   });
   return (incoming, outgoing) => {
-    if (logger) logWhenDone(incoming, outgoing, logger, () => declaredLength.get(outgoing));
+    if (logger) logWhenDone(incoming, outgoing, logger, () => declaredLength.get(outgoing), () => cuts.get(outgoing));
     shutdown.track(outgoing);
+    watchdog.watch(incoming, outgoing);
     // Dot segments would be resolved away by URL parsing before the app sees the path.
     const problem = rawTargetProblem(incoming.url ?? '/');
     if (problem) {
@@ -153,6 +181,11 @@ function createHandler(
       outgoing.destroy();
     });
   };
+}
+
+function hasBody(incoming: IncomingMessage): boolean {
+  const length = incoming.headers['content-length'];
+  return incoming.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** Write a small Web Response straight to Node's response. */

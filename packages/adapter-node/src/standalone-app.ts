@@ -16,7 +16,7 @@
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { combineHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, LoginThrottle } from '@wharf/core';
-import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi } from '@wharf/access';
+import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi, PasswordQueue } from '@wharf/access';
 import { FsStorage } from '@wharf/storage-fs';
 import type { StorageDriver } from '@wharf/core';
 import type { ServeConfig } from './config.js';
@@ -45,7 +45,7 @@ export const keyFilePath = (dataDir: string) => join(dataDir, 'auth', 'keys.json
 
 /** Build the application for `config` (the data directory must exist). */
 export async function createStandaloneApp(
-  config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword' | 'quotas' | 'webhook' | 'storage'>,
+  config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword' | 'quotas' | 'webhook' | 'storage' | 'login'>,
   options: { readonly log?: (line: string) => void } = {},
 ): Promise<StandaloneApp> {
   const { storage, redirects, release } = await openStorage(config);
@@ -57,6 +57,8 @@ export async function createStandaloneApp(
   // WHARF_GC_INTERVAL: collect garbage on a schedule (online; see gc-command.ts).
   const gc = scheduleGcFromEnv(storage, process.env, { ...(options.log ? { log: options.log } : {}), ...(webhook ? { hooks: webhook.sink.hooks } : {}) });
   const gcNotices = gc ? [gc.notice] : [];
+  // Browser pages served from WHARF_PUBLIC_URL may call the management API (behind a proxy whose Host differs).
+  const trusted = config.publicUrl ? { trustedOrigins: [new URL(config.publicUrl).origin] } : {};
   // Cleanup policies run on their schedules (checked every minute) in the server process.
   let cleanupScheduler: { start(): void; stop(): Promise<void> } | undefined;
   const close = async (): Promise<void> => {
@@ -68,7 +70,7 @@ export async function createStandaloneApp(
   if (config.auth === 'none') {
     const open = createRegistry({ storage, redirects, ...quota, ...(webhook ? { hooks: webhook.sink.hooks } : {}) });
     const app = new Hono();
-    app.route('/api/v1/registry', open.managementRoutes());
+    app.route('/api/v1/registry', open.managementRoutes(trusted));
     app.route('/', open.app);
     cleanupScheduler = open.management.cleanup.scheduler;
     cleanupScheduler.start();
@@ -79,8 +81,10 @@ export async function createStandaloneApp(
   const store = await AccessStore.open(accessDir(config.dataDir));
   const admin = await bootstrapAdmin(store, config.adminPassword ? { password: config.adminPassword } : {});
   const keys = await KeyFile.open(keyFilePath(config.dataDir));
-  const throttle = new LoginThrottle();
-  const accessHooks = createAccessHooks(store);
+  // WHARF_LOGIN_LIMITS: one throttle and one hashing queue for every place that checks passwords.
+  const throttle = new LoginThrottle(config.login?.throttle);
+  const passwords = new PasswordQueue(config.login?.passwords);
+  const accessHooks = createAccessHooks(store, { passwords });
   const tokens = createTokenService({ issuer: ISSUER, service: SERVICE, keys: keys.ring, hooks: accessHooks, throttle });
   const verifier = createTokenVerifier({ issuer: ISSUER, service: SERVICE, keys: keys.ring });
   const realm = (request: Request) => `${config.publicUrl ?? new URL(request.url).origin}/auth/token`;
@@ -96,8 +100,8 @@ export async function createStandaloneApp(
   });
   app.route('/auth', tokens.app);
   // Before the admin API: its Basic-auth middleware covers /api/v1/*.
-  app.route('/api/v1/registry', registry.managementRoutes({ authorize: createManagementAuthorizer(accessHooks, verifier, throttle) }));
-  app.route('/api/v1', createAdminApi(store, { throttle }));
+  app.route('/api/v1/registry', registry.managementRoutes({ authorize: createManagementAuthorizer(accessHooks, verifier, throttle), ...trusted }));
+  app.route('/api/v1', createAdminApi(store, { throttle, passwords }));
   app.route('/', registry.app);
 
   const notices = admin.created && !config.adminPassword

@@ -23,6 +23,15 @@ export { requiredAccess, covers } from './router/access.js';
 export * from './auth/index.js';
 export { rawTargetProblem } from './router/raw-path.js';
 export {
+  readJsonBody,
+  isJsonContentType,
+  crossSiteProblem,
+  isUnsafeMethod,
+  JSON_BODY_MAX_BYTES,
+  type JsonBodyOptions,
+  type CrossSiteOptions,
+} from './router/json-request.js';
+export {
   RegistryManagement,
   type ListRepositoriesQuery,
   type ListTagsQuery,
@@ -33,6 +42,7 @@ export {
 export type { RepositorySummary } from './management/repository-index.js';
 export type { TagRecord } from './management/tag-records.js';
 export type { RepositoryDeletion } from './management/repository-deletions.js';
+export { everythingVisible, type VisibilityFilter } from './management/visibility.js';
 export { createManagementRoutes, type ManagementAuthorizer, type ManagementRoutesOptions } from './management/routes.js';
 export { NamespaceQuota, type QuotaOptions } from './management/namespace-quota.js';
 export * from './lifecycle/cleanup/index.js';

@@ -32,8 +32,9 @@ export interface RegistryOptions {
   /** The clock for tag and manifest times (default: the system clock); for tests. */
   readonly now?: () => Date;
   /**
-   * Per-namespace storage quotas: `bytesFor(namespace)` gives the limit (or null). A push that
-   * would go over is refused with 403 DENIED. See management/namespace-quota.ts.
+   * Per-namespace storage quotas: `bytesFor(namespace)` gives the limit (or null). A blob,
+   * mount or manifest push that would go over is refused with 403 DENIED; the count is exact
+   * across processes sharing the storage. See management/namespace-quota.ts.
    */
   readonly quota?: QuotaOptions;
 }

@@ -38,6 +38,7 @@ import { codeOf, ensureDir, fsyncDir, hasVisible, isHidden, isMissing, mapLimit,
 import { fileStream } from './fs-reader.js';
 import { readSmallFile, writeNewFile } from './fd-io.js';
 import { FsWriter } from './fs-writer.js';
+import { syncOrAsync } from './sync-budget.js';
 
 /** Options of {@link FsStorage}. */
 export interface FsStorageOptions {
@@ -52,8 +53,9 @@ export interface FsStorageOptions {
   /**
    * Read small files (`getContent`) and `stat` synchronously (default `true`). On a local disk
    * a tag lookup then costs one system call's time instead of several thread-pool round trips,
-   * which is most of a manifest GET. Turn it off on network filesystems, where one slow read
-   * would stall every request of the process.
+   * which is most of a manifest GET. A budget per turn of the event loop (sync-budget.ts)
+   * keeps a burst of such calls from stalling other requests, and a slow one turns them off for
+   * a while; still, turn it off on network filesystems, where every read may be slow.
    */
   readonly syncReads?: boolean;
 }
@@ -85,7 +87,7 @@ export class FsStorage implements StorageDriver {
     options?.signal?.throwIfAborted();
     try {
       const file = this.#file(path);
-      const buffer = this.#syncReads ? readFileSync(file) : await readSmallFile(file);
+      const buffer = await syncOrAsync(this.#syncReads, () => readFileSync(file), () => readSmallFile(file));
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     } catch (error) {
       throw this.#notFound(error, path);
@@ -157,7 +159,7 @@ export class FsStorage implements StorageDriver {
     const file = this.#file(path);
     let info: Stats;
     try {
-      info = this.#syncReads ? statSync(file) : await stat(file);
+      info = await syncOrAsync(this.#syncReads, () => statSync(file), () => stat(file));
     } catch (error) {
       throw this.#notFound(error, path);
     }
@@ -227,7 +229,7 @@ export class FsStorage implements StorageDriver {
     options?.signal?.throwIfAborted();
     const file = this.#file(path);
     try {
-      const info = this.#syncReads ? statSync(file) : await stat(file);
+      const info = await syncOrAsync(this.#syncReads, () => statSync(file), () => stat(file));
       if (!info.isFile()) throw new PathNotFoundError(path);
       const now = new Date();
       await utimes(file, now, now);

@@ -147,8 +147,8 @@ describe('admin API: personal access tokens', () => {
   it("should keep users away from other users' tokens", async () => {
     const { store, dev, root } = await setup();
     const other = await store.createPersonalAccessToken({ user: 'mara', name: 'x', scopes: ['api'] });
-    expect((await dev('POST', '/users/mara/personal_access_tokens', { name: 'x', scopes: ['api'] })).status).toBe(403);
-    expect((await dev('GET', '/users/mara/personal_access_tokens')).status).toBe(403);
+    expect((await dev('POST', '/users/mara/personal_access_tokens', { name: 'x', scopes: ['api'] })).status).toBe(404);
+    expect((await dev('GET', '/users/mara/personal_access_tokens')).status).toBe(404);
     expect((await dev('DELETE', `/personal_access_tokens/${other.token.id}`)).status).toBe(404);
     expect((await root('DELETE', `/personal_access_tokens/${other.token.id}`)).status).toBe(204);
   });
@@ -161,6 +161,17 @@ describe('admin API: personal access tokens', () => {
       400,
     );
     expect((await dev('POST', '/users/dev/personal_access_tokens', { name: 'x', scopes: ['api'], expires_at: 'soon' })).status).toBe(400);
+  });
+
+  it('should answer a non-admin the same for another user and for a user that does not exist', async () => {
+    const { dev } = await setup();
+    for (const method of ['GET', 'POST'] as const) {
+      const body = method === 'POST' ? { name: 'x', scopes: ['api'] } : undefined;
+      const existing = await dev(method, '/users/mara/personal_access_tokens', body);
+      const missing = await dev(method, '/users/nobody/personal_access_tokens', body);
+      expect(existing).toMatchObject({ status: 404, body: { message: 'no user "mara"' } });
+      expect(missing).toMatchObject({ status: 404, body: { message: 'no user "nobody"' } });
+    }
   });
 
   it('should answer 404 for tokens of unknown users and unknown tokens', async () => {

@@ -4,20 +4,27 @@
  * personal access token carrying the `api` scope. Deploy tokens and job tokens are refused.
  *
  * Failed logins go through the same throttle as the token service (a `LoginThrottle` from
- * `@wharf/core`, or anything with its three methods), keyed on the username and client
- * address, so the admin API is not a side door for password guessing.
+ * `@wharf/core`, or anything with its three methods), by core's `guardLogin`: password checks
+ * are counted per username and client address and per address, tokens are checked first and
+ * never throttled, so the admin API is not a side door for password guessing. Password hashes
+ * queue in the bounded {@link PasswordQueue}; when it is full the answer is 429 at once.
  * @module
  */
+import { guardLogin, isRegistryError } from '@wharf/core';
 import type { MiddlewareHandler } from 'hono';
 import { checkPasswordCredentials } from '../auth/authenticate.js';
+import type { CredentialContext } from '../auth/credential-context.js';
+import { type PasswordQueue, PasswordQueueFullError } from '../auth/password-queue.js';
 import type { AccessStore } from '../store/access-store.js';
 import { type AdminEnv, ApiError } from './context.js';
 
 /** The failed-login throttle shared with the token service (`LoginThrottle` from `@wharf/core` fits). */
 export interface LoginThrottleLike {
-  /** Milliseconds until `account` may try again from `address`; 0 when now. */
+  /** Milliseconds until a password may be checked for `account` from `address`; 0 when now. */
   retryAfterMs(account: string, address?: string): number;
+  /** A password check for `account` from `address` (counted when it starts). */
   fail(account: string, address?: string): void;
+  /** The password was right: clear the name's count, take this attempt's back. */
   succeed(account: string, address?: string): void;
 }
 
@@ -35,6 +42,8 @@ export interface BasicAuthOptions {
   readonly onFailedLogin?: (attempt: FailedLogin) => unknown;
   /** The client address for the throttle; default the Node socket address from the Hono env. */
   readonly clientAddress?: (request: Request, env: unknown) => string | undefined;
+  /** Where password checks queue (default the process's shared queue); share it with the access hooks. */
+  readonly passwords?: PasswordQueue;
 }
 
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="wharf-admin", charset="UTF-8"' };
@@ -60,21 +69,28 @@ export function basicAuth(store: AccessStore, options: BasicAuthOptions = {}): M
     const credentials = decodeBasic(c.req.header('authorization'));
     if (!credentials) throw new ApiError(401, 'authenticate with HTTP Basic: a username and password or personal access token', CHALLENGE);
     const address = addressOf(c.req.raw, c.env);
-    const wait = throttle?.retryAfterMs(credentials.username, address) ?? 0;
-    if (wait > 0) throw new ApiError(429, 'too many failed logins; try again later', { 'Retry-After': String(Math.ceil(wait / 1000)) });
-
     const state = await store.state();
-    const context = await checkPasswordCredentials(
-      { state, now: store.now(), passwordCost: store.passwordCost },
-      credentials.username,
-      credentials.password,
-    );
+    const passwords = options.passwords ? { passwords: options.passwords } : {};
+    let context: CredentialContext | null;
+    try {
+      context = await guardLogin(throttle, credentials.username, address, (passwordAttempt) =>
+        checkPasswordCredentials(
+          { state, now: store.now(), passwordCost: store.passwordCost, ...passwords, beforePasswordCheck: passwordAttempt },
+          credentials.username,
+          credentials.password,
+        ),
+      );
+    } catch (error) {
+      // Locked for passwords, or password hashing saturated: 429 in this API's shape.
+      if (isRegistryError(error) && error.code === 'TOOMANYREQUESTS') throw new ApiError(429, error.message, error.headers);
+      if (error instanceof PasswordQueueFullError)
+        throw new ApiError(429, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+      throw error;
+    }
     if (!context) {
-      throttle?.fail(credentials.username, address);
       await options.onFailedLogin?.({ username: credentials.username, address, request: c.req.raw });
       throw new ApiError(401, 'incorrect username, password or token', CHALLENGE);
     }
-    throttle?.succeed(credentials.username, address);
     if (context.kind === 'deploy-token' || context.kind === 'job')
       throw new ApiError(403, 'deploy tokens and job tokens cannot use the admin API');
     if (context.kind === 'personal-access-token') {

@@ -1,18 +1,25 @@
 /**
  * `/users` and personal access tokens. Administrators manage everyone; other users may only
- * list, create and revoke their own personal access tokens (and read themselves at `/user`).
+ * list, create and revoke their own personal access tokens (and read themselves at `/user`);
+ * other users' tokens are answered 404, as if neither they nor their tokens existed.
  * @module
  */
+import { quoteRef } from '../model/access-error.js';
 import type { AccessStore } from '../store/access-store.js';
 import { createPatBody, createUserBody, updateUserBody } from './bodies.js';
 import { type AdminApp, type AdminContext, ApiError, readBody, requireAdmin } from './context.js';
 import { presentPat, presentUser } from './presenters.js';
 
-/** The user named by `:id` (id or username) when the caller may manage their tokens. */
+/**
+ * The user named by `:id` (id or username) when the caller may manage their tokens. To anyone
+ * but an administrator, another user is answered exactly like a user that does not exist, so
+ * the route cannot be used to find out which usernames exist.
+ * @throws ApiError 404 for a missing user, and for another user unless the caller is an admin
+ */
 async function tokenOwner(c: AdminContext, store: AccessStore, ref: string): Promise<string> {
   const caller = c.get('caller');
-  const user = await store.getUser(ref);
-  if (user.id !== caller.user.id && !caller.user.admin) throw new ApiError(403, 'you may only manage your own personal access tokens');
+  const user = (await store.state()).user(ref);
+  if (!user || (user.id !== caller.user.id && !caller.user.admin)) throw new ApiError(404, `no user ${quoteRef(ref)}`);
   return user.id;
 }
 
@@ -83,8 +90,7 @@ export function userRoutes(app: AdminApp, store: AccessStore): void {
     const caller = c.get('caller');
     const token = await store.getPersonalAccessToken(c.req.param('id'));
     // Someone else's token is reported as missing, as GitLab does.
-    if (token.userId !== caller.user.id && !caller.user.admin)
-      throw new ApiError(404, `no personal access token ${JSON.stringify(token.id)}`);
+    if (token.userId !== caller.user.id && !caller.user.admin) throw new ApiError(404, `no personal access token ${quoteRef(token.id)}`);
     await store.revokePersonalAccessToken(token.id);
     return c.body(null, 204);
   });

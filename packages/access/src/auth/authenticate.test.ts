@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openTestStore, PASSWORD, seedWorld, TestClock, tempDirs, testHooks } from '../test-support.js';
+import { createAccessHooks } from './access-hooks.js';
+import { explainWeakPassword } from './password.js';
+import { PasswordQueue } from './password-queue.js';
+import { generateTokenSecret } from './secrets.js';
 
 const tempDir = tempDirs();
 
@@ -157,6 +161,71 @@ describe('authenticate: CI job tokens', () => {
     expect(await login('gitlab-ci-token', PASSWORD)).toBeNull();
   });
 });
+
+describe("authenticate: the login throttle's gate", () => {
+  /** Log in with a gate that counts its calls, or refuses like a locked throttle. */
+  async function gated(refuse = false) {
+    const w = await world();
+    const gate = { calls: 0 };
+    const passwordAttempt = () => {
+      gate.calls++;
+      if (refuse) throw new Error('locked');
+    };
+    const login = (username: string, password: string) =>
+      w.hooks.authenticate({ kind: 'password', username, password }, { passwordAttempt });
+    return { ...w, gate, login };
+  }
+
+  it('should ask the gate once right before hashing a password, and never for tokens', async () => {
+    const { login, store, gate } = await gated();
+    expect(kindOf(await login('dev', PASSWORD))).toBe('user');
+    expect(gate.calls).toBe(1);
+    expect(await login('nobody', PASSWORD)).toBeNull();
+    expect(gate.calls).toBe(2);
+    const pat = await store.createPersonalAccessToken({ user: 'dev', name: 'laptop', scopes: ['read_registry'] });
+    const dt = await store.createDeployToken({ project: 'team/app', scopes: ['read_registry'] });
+    const job = await store.startJob({ project: 'team/app', user: 'dev' });
+    expect(kindOf(await login('dev', pat.secret))).toBe('personal-access-token');
+    expect(kindOf(await login(dt.token.username, dt.secret))).toBe('deploy-token');
+    expect(kindOf(await login('gitlab-ci-token', job.token))).toBe('job');
+    expect(await login('gitlab-ci-token', 'wrong-guess')).toBeNull();
+    // A wrong or revoked token, whatever the username, is refused without hashing.
+    expect(await login('dev', generateTokenSecret('personalAccessToken'))).toBeNull();
+    expect(await login('nobody', generateTokenSecret('deployToken'))).toBeNull();
+    expect(gate.calls).toBe(2);
+  });
+
+  it('should log valid tokens in while the gate refuses passwords', async () => {
+    const { login, store } = await gated(true);
+    const pat = await store.createPersonalAccessToken({ user: 'dev', name: 'laptop', scopes: ['read_registry'] });
+    const dt = await store.createDeployToken({ project: 'team/app', scopes: ['read_registry'] });
+    expect(kindOf(await login('dev', pat.secret))).toBe('personal-access-token');
+    expect(kindOf(await login(dt.token.username, dt.secret))).toBe('deploy-token');
+    await expect(login('dev', PASSWORD)).rejects.toThrow('locked');
+    await expect(login(dt.token.username, 'a-password-guess')).rejects.toThrow('locked');
+  });
+
+  it('should answer TOOMANYREQUESTS with Retry-After, and ask no gate, while password hashing is saturated', async () => {
+    const { store, gate } = await gated();
+    const passwords = new PasswordQueue({ concurrency: 1, maxWaiting: 0 });
+    const hooks = createAccessHooks(store, { passwords });
+    let release!: () => void;
+    const busy = passwords.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const attempt = hooks.authenticate({ kind: 'password', username: 'dev', password: PASSWORD }, { passwordAttempt: () => gate.calls++ });
+    await expect(attempt).rejects.toMatchObject({ code: 'TOOMANYREQUESTS', headers: { 'Retry-After': '1' } });
+    expect(gate.calls).toBe(0);
+    release();
+    await busy;
+  });
+
+  it('should refuse new passwords shaped like a token', () => {
+    expect(explainWeakPassword(generateTokenSecret('personalAccessToken'))).toMatch(/shape of a Wharf access token/);
+    expect(explainWeakPassword('wharf_pat_but-not-a-token')).toBeNull();
+  });
+});
+
+/** The kind of a principal, or null. */
+const kindOf = (principal: { kind: string } | null) => principal?.kind ?? null;
 
 describe('authenticate: refresh', () => {
   it('should renew a password session while the user is valid, and stop once blocked or 2FA is on', async () => {

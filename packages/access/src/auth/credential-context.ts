@@ -25,7 +25,7 @@ export type CredentialContext =
 
 /** The user, when it exists and is not blocked. */
 export function usableUser(state: AccessState, userId: string): UserRecord | null {
-  const user = state.document.users[userId];
+  const user = state.document.users.get(userId);
   return user && !user.blocked ? user : null;
 }
 
@@ -43,13 +43,14 @@ export function usablePersonalAccessToken(state: AccessState, token: PersonalAcc
 /** Whether a deploy token is usable (and its project or group still exists). */
 export function usableDeployToken(state: AccessState, token: DeployTokenRecord, now: Date): boolean {
   if (token.revoked || isExpired(token.expiresAt, now)) return false;
-  const target = token.target.type === 'project' ? state.document.projects[token.target.id] : state.document.groups[token.target.id];
+  const target =
+    token.target.type === 'project' ? state.document.projects.get(token.target.id) : state.document.groups.get(token.target.id);
   return target !== undefined;
 }
 
 /** The job's user, when the job's token is usable. */
 export function usableJob(state: AccessState, job: JobRecord, now: Date): UserRecord | null {
-  if (!isJobActive(job, now) || !state.document.projects[job.projectId]) return null;
+  if (!isJobActive(job, now) || !state.document.projects.has(job.projectId)) return null;
   return usableUser(state, job.userId);
 }
 
@@ -63,21 +64,21 @@ export function credentialContext(state: AccessState, subject: string, session: 
   switch (parsed.kind) {
     case 'user': {
       if (session === undefined) {
-        const user = state.document.users[parsed.id];
+        const user = state.document.users.get(parsed.id);
         return user && passwordLoginAllowed(user) ? { kind: 'user', user } : null;
       }
-      const token = state.document.personalAccessTokens[session];
+      const token = state.document.personalAccessTokens.get(session);
       if (!token || token.userId !== parsed.id) return null;
       const user = usablePersonalAccessToken(state, token, now);
       return user ? { kind: 'personal-access-token', user, token } : null;
     }
     case 'deploy-token': {
-      const token = state.document.deployTokens[parsed.id];
+      const token = state.document.deployTokens.get(parsed.id);
       if (!token || (session !== undefined && session !== token.id)) return null;
       return usableDeployToken(state, token, now) ? { kind: 'deploy-token', token } : null;
     }
     case 'job': {
-      const job = state.document.jobs[parsed.id];
+      const job = state.document.jobs.get(parsed.id);
       if (!job || (session !== undefined && session !== job.id)) return null;
       const user = usableJob(state, job, now);
       return user ? { kind: 'job', user, job } : null;

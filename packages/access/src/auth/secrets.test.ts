@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PASSWORD_COST, hashPassword, verifyPassword } from './password.js';
-import { generateTokenSecret, hashToken, randomBase62, sameTokenHash } from './secrets.js';
+import { generateTokenSecret, hashToken, looksLikeTokenSecret, randomBase62, sameTokenHash } from './secrets.js';
 
 describe('token secrets', () => {
   it('should generate prefixed base62 secrets of at least 32 random characters, all different', () => {
@@ -10,6 +10,15 @@ describe('token secrets', () => {
     expect(generateTokenSecret('deployToken')).toMatch(/^wharf_dt_/);
     expect(generateTokenSecret('job')).toMatch(/^wharf_job_/);
     expect(randomBase62(64)).toMatch(/^[0-9A-Za-z]{64}$/);
+  });
+
+  it('should recognise the shape of token secrets, and only that', () => {
+    for (const kind of ['personalAccessToken', 'deployToken', 'job'] as const)
+      expect(looksLikeTokenSecret(generateTokenSecret(kind))).toBe(true);
+    expect(looksLikeTokenSecret('wharf_pat_short')).toBe(false);
+    expect(looksLikeTokenSecret(`wharf_pat_${'a'.repeat(41)}`)).toBe(false);
+    expect(looksLikeTokenSecret(`other_${'a'.repeat(40)}`)).toBe(false);
+    expect(looksLikeTokenSecret('correct horse battery staple')).toBe(false);
   });
 
   it('should compare stored hashes in constant time and refuse malformed ones', () => {

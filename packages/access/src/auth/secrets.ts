@@ -30,7 +30,22 @@ export function generateTokenSecret(kind: keyof typeof TOKEN_PREFIXES): string {
   return TOKEN_PREFIXES[kind] + randomBase62(TOKEN_RANDOM_LENGTH);
 }
 
-/** The hex sha256 a secret is stored and looked up as. */
+const TOKEN_SHAPE = new RegExp(`^(?:${Object.values(TOKEN_PREFIXES).join('|')})[0-9A-Za-z]{${TOKEN_RANDOM_LENGTH}}$`);
+
+/**
+ * Whether `secret` has the shape of a Wharf token secret (prefix and 40 base62 characters).
+ * Such a secret is only ever checked as a token: no password may have this shape, so a wrong or
+ * revoked token costs no password hash and counts against no login name.
+ */
+export function looksLikeTokenSecret(secret: string): boolean {
+  return TOKEN_SHAPE.test(secret);
+}
+
+/**
+ * The hex sha256 a secret is stored and looked up as. A plain (unkeyed, fast) hash is enough:
+ * the secrets are ~238 random bits, so neither guessing nor a leaked store can recover one,
+ * and a lookup costs microseconds — no slow hash, no thread-pool work.
+ */
 export function hashToken(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }

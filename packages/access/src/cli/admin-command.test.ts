@@ -188,3 +188,35 @@ describe('wharf admin: tokens and jobs', () => {
     expect(await run('job start --project team/app --user alice --max-duration soon')).toMatchObject({ status: 2 });
   });
 });
+
+describe('wharf admin: names that are object properties', () => {
+  it('should delete a group named constructor, and say "not found" for one that does not exist', async () => {
+    const { store, run } = await cli();
+    expect(await run('group delete constructor')).toMatchObject({ status: 1, errors: expect.stringMatching(/no group "constructor"/) });
+    expect((await run('group create constructor')).status).toBe(0);
+    expect(await run('group delete constructor')).toMatchObject({ status: 0, text: 'deleted group constructor' });
+    expect(await store.listGroups()).toEqual([]);
+    expect(await run('project delete hasownproperty/x')).toMatchObject({ status: 1 });
+  });
+
+  it('should create, block and delete a user named constructor, who can then no longer log in', async () => {
+    const { store, run } = await cli();
+    expect((await run('user create --username admin --password password-0 --admin')).status).toBe(0);
+    expect((await run('user create --username constructor --password password-1')).status).toBe(0);
+    expect(await run('user block constructor')).toMatchObject({ status: 0, text: 'blocked user constructor' });
+    expect(await login(store, 'constructor', 'password-1')).toBeNull();
+    expect((await run('user unblock constructor')).status).toBe(0);
+    expect(await login(store, 'constructor', 'password-1')).toMatchObject({ username: 'constructor' });
+    expect(await run('user delete constructor')).toMatchObject({ status: 0, text: 'deleted user constructor' });
+    expect(await login(store, 'constructor', 'password-1')).toBeNull();
+    expect(await run('user show __proto__')).toMatchObject({ status: 1, errors: expect.stringMatching(/no user "__proto__"/) });
+  });
+
+  it('should treat nouns and verbs named like object properties as unknown', async () => {
+    const { run } = await cli();
+    expect(await run('constructor list')).toMatchObject({ status: 2, errors: expect.stringMatching(/unknown noun "constructor"/) });
+    expect(await run('__proto__ list')).toMatchObject({ status: 2, errors: expect.stringMatching(/unknown noun/) });
+    expect(await run('user constructor')).toMatchObject({ status: 2, errors: expect.stringMatching(/unknown verb "constructor"/) });
+    expect(await run('user toString')).toMatchObject({ status: 2, errors: expect.stringMatching(/unknown verb "toString"/) });
+  });
+});

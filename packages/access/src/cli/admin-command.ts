@@ -18,15 +18,17 @@ import { type AdminCommandIO, type Noun, UsageError, type Verb } from './verb.js
 
 export type { AdminCommandIO } from './verb.js';
 
-const NOUNS: Readonly<Record<string, Noun>> = {
-  user: userCommands,
-  group: groupCommands,
-  project: projectCommands,
-  member: memberCommands,
-  pat: patCommands,
-  'deploy-token': deployTokenCommands,
-  job: jobCommands,
-};
+const NOUNS: ReadonlyMap<string, Noun> = new Map(
+  Object.entries({
+    user: userCommands,
+    group: groupCommands,
+    project: projectCommands,
+    member: memberCommands,
+    pat: patCommands,
+    'deploy-token': deployTokenCommands,
+    job: jobCommands,
+  }),
+);
 
 const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h' || arg === 'help';
 
@@ -40,7 +42,7 @@ function mainUsage(): string[] {
     'Usage: wharf admin <noun> <verb> [options]',
     '',
     'Nouns:',
-    ...columns(Object.entries(NOUNS)),
+    ...columns([...NOUNS]),
     '',
     'Run "wharf admin <noun> --help" for its verbs.',
   ];
@@ -97,7 +99,7 @@ export async function runAdminCommand(argv: readonly string[], io: AdminCommandI
     for (const line of mainUsage()) (nounName === undefined ? io.err : io.out)(line);
     return nounName === undefined ? 2 : 0;
   }
-  const noun = NOUNS[nounName];
+  const noun = NOUNS.get(nounName);
   if (!noun) {
     io.err(`wharf admin: unknown noun "${nounName}"`);
     for (const line of mainUsage()) io.err(line);
@@ -107,7 +109,8 @@ export async function runAdminCommand(argv: readonly string[], io: AdminCommandI
     for (const line of nounUsage(nounName, noun)) (verbName === undefined ? io.err : io.out)(line);
     return verbName === undefined ? 2 : 0;
   }
-  const verb = noun.verbs[verbName];
+  // An own property only: `wharf admin user constructor` is an unknown verb, not Object's constructor.
+  const verb = Object.hasOwn(noun.verbs, verbName) ? noun.verbs[verbName] : undefined;
   if (!verb) {
     io.err(`wharf admin ${nounName}: unknown verb "${verbName}"`);
     for (const line of nounUsage(nounName, noun)) io.err(line);

@@ -37,3 +37,11 @@ export function isAccessError(error: unknown, code?: AccessErrorCode): error is 
   const ok = error instanceof AccessError || (error instanceof Error && error.name === 'AccessError' && 'code' in error);
   return ok && (code === undefined || (error as AccessError).code === code);
 }
+
+/**
+ * A reference someone typed, quoted for a message: JSON-quoted (so control characters and
+ * quotes are visible) and cut at 100 characters, so an error never echoes a huge input.
+ */
+export function quoteRef(ref: string): string {
+  return JSON.stringify(ref.length > 100 ? `${ref.slice(0, 100)}…` : ref);
+}

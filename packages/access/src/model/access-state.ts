@@ -2,8 +2,11 @@
  * A read-only, indexed view of one revision of the access document. Every token request reads
  * through it, so lookups are map hits: users by id and lowercase username, groups and projects
  * by id and path, tokens and jobs by secret hash, memberships by user. Indexes are built once
- * per revision, when first needed; the document itself is deep-frozen, so the same state can
- * be handed to concurrent requests without copies.
+ * per revision, when first needed; the document itself is deep-frozen (its `Map`s refuse
+ * changes too), so the same state can be handed to concurrent requests without copies.
+ *
+ * Every lookup is a `Map` hit, never `object[ref]`: a reference someone typed, such as
+ * `constructor` or `__proto__`, finds exactly the entity with that id or name, or nothing.
  * @module
  */
 import type {
@@ -17,15 +20,35 @@ import type {
   UserRecord,
 } from './schema.js';
 
-type Frozen<T> = T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+/** The document as a state hands it out: nothing in it can be changed. */
+export interface ReadonlyAccessDocument {
+  readonly format: AccessDocument['format'];
+  readonly revision: number;
+  readonly users: ReadonlyMap<string, UserRecord>;
+  readonly groups: ReadonlyMap<string, GroupRecord>;
+  readonly projects: ReadonlyMap<string, ProjectRecord>;
+  readonly members: readonly MemberRecord[];
+  readonly personalAccessTokens: ReadonlyMap<string, PersonalAccessTokenRecord>;
+  readonly deployTokens: ReadonlyMap<string, DeployTokenRecord>;
+  readonly jobs: ReadonlyMap<string, JobRecord>;
+  readonly counters: { readonly deployTokens: number };
+}
 
-/** Freeze a value and everything it references. */
-export function deepFreeze<T>(value: T): Frozen<T> {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
+function refuseChange(): never {
+  throw new TypeError('the access state is read-only; change the store with AccessStore.update()');
+}
+
+/** Freeze a value and everything it references; a `Map`'s entries are frozen and its mutators refuse. */
+export function deepFreeze<T>(value: T): T {
+  if (!value || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  if (value instanceof Map) {
+    for (const child of value.values()) deepFreeze(child);
+    for (const method of ['set', 'delete', 'clear']) Object.defineProperty(value, method, { value: refuseChange });
+  } else {
     for (const child of Object.values(value)) deepFreeze(child);
   }
-  return value as Frozen<T>;
+  Object.freeze(value);
+  return value;
 }
 
 function indexBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T> {
@@ -36,7 +59,7 @@ function indexBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T
 
 /** One revision of the access data, indexed. */
 export class AccessState {
-  readonly #doc: AccessDocument;
+  readonly #doc: ReadonlyAccessDocument;
   #users?: Map<string, UserRecord>;
   #groups?: Map<string, GroupRecord>;
   #projects?: Map<string, ProjectRecord>;
@@ -47,11 +70,11 @@ export class AccessState {
 
   /** @param doc a validated document; it is frozen here */
   constructor(doc: AccessDocument) {
-    this.#doc = deepFreeze(doc) as AccessDocument;
+    this.#doc = deepFreeze(doc);
   }
 
   /** The document (frozen). */
-  get document(): AccessDocument {
+  get document(): ReadonlyAccessDocument {
     return this.#doc;
   }
 
@@ -61,38 +84,38 @@ export class AccessState {
 
   /** The user with id `ref`, or username `ref` (case-insensitive). */
   user(ref: string): UserRecord | undefined {
-    this.#users ??= indexBy(Object.values(this.#doc.users), (u) => u.username.toLowerCase());
-    return this.#doc.users[ref] ?? this.#users.get(ref.toLowerCase());
+    this.#users ??= indexBy(this.#doc.users.values(), (u) => u.username.toLowerCase());
+    return this.#doc.users.get(ref) ?? this.#users.get(ref.toLowerCase());
   }
 
   /** The user with this username (case-insensitive); never matches ids, unlike {@link user}. */
   userByName(username: string): UserRecord | undefined {
-    this.#users ??= indexBy(Object.values(this.#doc.users), (u) => u.username.toLowerCase());
+    this.#users ??= indexBy(this.#doc.users.values(), (u) => u.username.toLowerCase());
     return this.#users.get(username.toLowerCase());
   }
 
   /** The group with id or full path `ref`. */
   group(ref: string): GroupRecord | undefined {
-    this.#groups ??= indexBy(Object.values(this.#doc.groups), (g) => g.path);
-    return this.#doc.groups[ref] ?? this.#groups.get(ref);
+    this.#groups ??= indexBy(this.#doc.groups.values(), (g) => g.path);
+    return this.#doc.groups.get(ref) ?? this.#groups.get(ref);
   }
 
   /** The project with id or full path `ref`. */
   project(ref: string): ProjectRecord | undefined {
-    this.#projects ??= indexBy(Object.values(this.#doc.projects), (p) => p.path);
-    return this.#doc.projects[ref] ?? this.#projects.get(ref);
+    this.#projects ??= indexBy(this.#doc.projects.values(), (p) => p.path);
+    return this.#doc.projects.get(ref) ?? this.#projects.get(ref);
   }
 
   /** The project at exactly this full path; never matches ids, unlike {@link project}. */
   projectByPath(path: string): ProjectRecord | undefined {
-    this.#projects ??= indexBy(Object.values(this.#doc.projects), (p) => p.path);
+    this.#projects ??= indexBy(this.#doc.projects.values(), (p) => p.path);
     return this.#projects.get(path);
   }
 
   /** The group and its ancestors, innermost first. */
   groupChain(groupId: string): GroupRecord[] {
     const chain: GroupRecord[] = [];
-    for (let g = this.#doc.groups[groupId]; g && chain.length < 64; g = g.parentId ? this.#doc.groups[g.parentId] : undefined)
+    for (let g = this.#doc.groups.get(groupId); g && chain.length < 64; g = g.parentId ? this.#doc.groups.get(g.parentId) : undefined)
       chain.push(g);
     return chain;
   }
@@ -112,19 +135,19 @@ export class AccessState {
 
   /** The personal access token whose secret hashes to `hash`. */
   personalAccessTokenByHash(hash: string): PersonalAccessTokenRecord | undefined {
-    this.#pats ??= indexBy(Object.values(this.#doc.personalAccessTokens), (t) => t.tokenHash);
+    this.#pats ??= indexBy(this.#doc.personalAccessTokens.values(), (t) => t.tokenHash);
     return this.#pats.get(hash);
   }
 
   /** The deploy token whose secret hashes to `hash`. */
   deployTokenByHash(hash: string): DeployTokenRecord | undefined {
-    this.#deployTokens ??= indexBy(Object.values(this.#doc.deployTokens), (t) => t.tokenHash);
+    this.#deployTokens ??= indexBy(this.#doc.deployTokens.values(), (t) => t.tokenHash);
     return this.#deployTokens.get(hash);
   }
 
   /** The job whose token hashes to `hash`. */
   jobByHash(hash: string): JobRecord | undefined {
-    this.#jobs ??= indexBy(Object.values(this.#doc.jobs), (j) => j.tokenHash);
+    this.#jobs ??= indexBy(this.#doc.jobs.values(), (j) => j.tokenHash);
     return this.#jobs.get(hash);
   }
 }

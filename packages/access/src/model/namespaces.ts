@@ -6,7 +6,7 @@
  * @module
  */
 import { AccessError } from './access-error.js';
-import { lookupGroup, newId, pathTaken, requireGroup, requireProject } from './lookup.js';
+import { find, lookupGroup, newId, pathTaken, requireGroup, requireProject } from './lookup.js';
 import { explainInvalidPath, parentPath } from './names.js';
 import { type Visibility, visibilityRank } from './roles.js';
 import type { AccessDocument, GroupRecord, ProjectRecord } from './schema.js';
@@ -52,7 +52,7 @@ export function createGroup(doc: AccessDocument, input: NewNamespace, now: Date)
   const visibility = input.visibility ?? 'private';
   if (parent) refuseAboveParent('group', input.path, visibility, parent);
   const group: GroupRecord = { id: newId(), path: input.path, parentId: parent?.id ?? null, visibility, createdAt: now.toISOString() };
-  doc.groups[group.id] = group;
+  doc.groups.set(group.id, group);
   return group;
 }
 
@@ -66,18 +66,18 @@ export function createProject(doc: AccessDocument, input: NewNamespace, now: Dat
   const visibility = input.visibility ?? 'private';
   refuseAboveParent('project', input.path, visibility, group);
   const project: ProjectRecord = { id: newId(), path: input.path, groupId: group.id, visibility, createdAt: now.toISOString() };
-  doc.projects[project.id] = project;
+  doc.projects.set(project.id, project);
   return project;
 }
 
 /** @throws AccessError NOT_FOUND, INVALID (above the parent's), CONFLICT (a subgroup or project is more visible) */
 export function setGroupVisibility(doc: AccessDocument, ref: string, visibility: Visibility): GroupRecord {
   const group = requireGroup(doc, ref);
-  const parent = group.parentId ? doc.groups[group.parentId] : undefined;
+  const parent = group.parentId ? doc.groups.get(group.parentId) : undefined;
   if (parent) refuseAboveParent('group', group.path, visibility, parent);
   const children = [
-    ...Object.values(doc.groups).filter((g) => g.parentId === group.id),
-    ...Object.values(doc.projects).filter((p) => p.groupId === group.id),
+    ...[...doc.groups.values()].filter((g) => g.parentId === group.id),
+    ...[...doc.projects.values()].filter((p) => p.groupId === group.id),
   ];
   const above = children.find((c) => visibilityRank(c.visibility) > visibilityRank(visibility));
   if (above) {
@@ -87,27 +87,26 @@ export function setGroupVisibility(doc: AccessDocument, ref: string, visibility:
     );
   }
   const next = { ...group, visibility };
-  doc.groups[group.id] = next;
+  doc.groups.set(group.id, next);
   return next;
 }
 
 /** @throws AccessError NOT_FOUND, INVALID (above the group's) */
 export function setProjectVisibility(doc: AccessDocument, ref: string, visibility: Visibility): ProjectRecord {
   const project = requireProject(doc, ref);
-  const group = doc.groups[project.groupId];
+  const group = doc.groups.get(project.groupId);
   if (group) refuseAboveParent('project', project.path, visibility, group);
   const next = { ...project, visibility };
-  doc.projects[project.id] = next;
+  doc.projects.set(project.id, next);
   return next;
 }
 
 /** Delete an empty group with its memberships and deploy tokens. @throws AccessError NOT_FOUND, CONFLICT (not empty) */
 export function deleteGroup(doc: AccessDocument, ref: string): GroupRecord {
   const group = requireGroup(doc, ref);
-  const child =
-    Object.values(doc.groups).find((g) => g.parentId === group.id) ?? Object.values(doc.projects).find((p) => p.groupId === group.id);
+  const child = find(doc.groups, (g) => g.parentId === group.id) ?? find(doc.projects, (p) => p.groupId === group.id);
   if (child) throw new AccessError('CONFLICT', `the group "${group.path}" is not empty: "${child.path}" is inside it`);
-  delete doc.groups[group.id];
+  doc.groups.delete(group.id);
   removeTargetDependents(doc, 'group', group.id);
   return group;
 }
@@ -119,15 +118,15 @@ export function deleteGroup(doc: AccessDocument, ref: string): GroupRecord {
  */
 export function deleteProject(doc: AccessDocument, ref: string): ProjectRecord {
   const project = requireProject(doc, ref);
-  delete doc.projects[project.id];
+  doc.projects.delete(project.id);
   removeTargetDependents(doc, 'project', project.id);
-  for (const job of Object.values(doc.jobs)) if (job.projectId === project.id) delete doc.jobs[job.id];
+  for (const job of [...doc.jobs.values()]) if (job.projectId === project.id) doc.jobs.delete(job.id);
   return project;
 }
 
 function removeTargetDependents(doc: AccessDocument, type: 'group' | 'project', id: string): void {
   doc.members = doc.members.filter((m) => !(m.target.type === type && m.target.id === id));
-  for (const token of Object.values(doc.deployTokens)) {
-    if (token.target.type === type && token.target.id === id) delete doc.deployTokens[token.id];
+  for (const token of [...doc.deployTokens.values()]) {
+    if (token.target.type === type && token.target.id === id) doc.deployTokens.delete(token.id);
   }
 }

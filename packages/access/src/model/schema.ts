@@ -1,11 +1,18 @@
 /**
  * The access document: everything the store persists, as one JSON value with a revision
- * number. The zod schema is the only way a document gets in (it is checked on every load),
- * and the record types below are inferred from it so the two cannot drift apart.
+ * number. The zod schema of the file is the only way a document gets in (it is checked on
+ * every load), and the record types below are inferred from it so the two cannot drift apart.
  *
- * Entities are keyed by their ulid. Secrets are never stored: tokens as the hex sha256 of the
- * secret, passwords as scrypt hashes with their parameters (so the cost can be raised later
- * without breaking old hashes).
+ * Entities are keyed by their ulid. In the file they are JSON objects keyed by id; in memory
+ * they are `Map`s ({@link AccessDocument}), so a name someone typed (`constructor`,
+ * `__proto__`, `hasOwnProperty`) can never hit a property every JavaScript object has. See
+ * `document-codec.ts` for the conversion.
+ *
+ * Every object schema is strict: an unknown key (a future field, a typo, `__proto__`) is
+ * refused rather than silently dropped, since dropping it would lose data on the next write.
+ *
+ * Secrets are never stored: tokens as the hex sha256 of the secret, passwords as scrypt hashes
+ * with their parameters (so the cost can be raised later without breaking old hashes).
  * @module
  */
 import { z } from 'zod';
@@ -14,13 +21,13 @@ import { DEPLOY_TOKEN_SCOPES, PAT_SCOPES, ROLES, VISIBILITIES } from './roles.js
 /** Identifies the format; bumped on incompatible changes. */
 export const DOCUMENT_FORMAT = 'wharf-access/1';
 
-const id = z.string().min(1);
+const id = z.string().min(1).max(255);
 const timestamp = z.iso.datetime();
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const visibility = z.enum(VISIBILITIES);
-const target = z.object({ type: z.enum(['group', 'project']), id });
+const target = z.strictObject({ type: z.enum(['group', 'project']), id });
 
-export const passwordHashSchema = z.object({
+export const passwordHashSchema = z.strictObject({
   algorithm: z.literal('scrypt'),
   /** CPU/memory cost (a power of two). */
   N: z.number().int().positive(),
@@ -31,7 +38,7 @@ export const passwordHashSchema = z.object({
   hash: z.base64(),
 });
 
-export const userSchema = z.object({
+export const userSchema = z.strictObject({
   id,
   username: z.string(),
   /** `null`: the user cannot log in with a password (only with tokens). */
@@ -45,13 +52,13 @@ export const userSchema = z.object({
   createdAt: timestamp,
 });
 
-export const groupSchema = z.object({ id, path: z.string(), parentId: id.nullable(), visibility, createdAt: timestamp });
+export const groupSchema = z.strictObject({ id, path: z.string(), parentId: id.nullable(), visibility, createdAt: timestamp });
 
-export const projectSchema = z.object({ id, path: z.string(), groupId: id, visibility, createdAt: timestamp });
+export const projectSchema = z.strictObject({ id, path: z.string(), groupId: id, visibility, createdAt: timestamp });
 
-export const memberSchema = z.object({ userId: id, target, role: z.enum(ROLES), createdAt: timestamp });
+export const memberSchema = z.strictObject({ userId: id, target, role: z.enum(ROLES), createdAt: timestamp });
 
-export const personalAccessTokenSchema = z.object({
+export const personalAccessTokenSchema = z.strictObject({
   id,
   userId: id,
   name: z.string(),
@@ -63,7 +70,7 @@ export const personalAccessTokenSchema = z.object({
   createdAt: timestamp,
 });
 
-export const deployTokenSchema = z.object({
+export const deployTokenSchema = z.strictObject({
   id,
   name: z.string(),
   username: z.string(),
@@ -75,7 +82,7 @@ export const deployTokenSchema = z.object({
   createdAt: timestamp,
 });
 
-export const jobSchema = z.object({
+export const jobSchema = z.strictObject({
   id,
   projectId: id,
   userId: id,
@@ -87,18 +94,46 @@ export const jobSchema = z.object({
   finishedAt: timestamp.nullable(),
 });
 
-export const accessDocumentSchema = z.object({
+/** Keys that mean something to every JavaScript object; never accepted as an entity key. */
+export const DANGEROUS_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Entities keyed by id, as stored in the file. The keys are checked on the raw input: zod
+ * itself silently drops a `__proto__` key, and a document that had one is not what we wrote.
+ */
+function entities<S extends z.ZodType<{ id: string }>>(entity: S) {
+  return z
+    .custom<Record<string, unknown>>(
+      (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+      'expected an object keyed by id',
+    )
+    .superRefine((value, ctx) => {
+      for (const key of Reflect.ownKeys(value)) {
+        if (typeof key !== 'string' || DANGEROUS_KEYS.has(key))
+          ctx.addIssue({ code: 'custom', path: [String(key)], message: 'a reserved key' });
+      }
+    })
+    .pipe(z.record(id, entity))
+    .superRefine((value, ctx) => {
+      for (const [key, item] of Object.entries(value)) {
+        if (item.id !== key) ctx.addIssue({ code: 'custom', path: [key, 'id'], message: `the id differs from its key "${key}"` });
+      }
+    });
+}
+
+/** The document as it is stored in `access.json`. */
+export const accessFileSchema = z.strictObject({
   format: z.literal(DOCUMENT_FORMAT),
   revision: z.number().int().nonnegative(),
-  users: z.record(z.string(), userSchema),
-  groups: z.record(z.string(), groupSchema),
-  projects: z.record(z.string(), projectSchema),
+  users: entities(userSchema),
+  groups: entities(groupSchema),
+  projects: entities(projectSchema),
   members: z.array(memberSchema),
-  personalAccessTokens: z.record(z.string(), personalAccessTokenSchema),
-  deployTokens: z.record(z.string(), deployTokenSchema),
-  jobs: z.record(z.string(), jobSchema),
+  personalAccessTokens: entities(personalAccessTokenSchema),
+  deployTokens: entities(deployTokenSchema),
+  jobs: entities(jobSchema),
   /** Numbering of default deploy-token usernames (`wharf+deploy-token-<n>`). */
-  counters: z.object({ deployTokens: z.number().int().nonnegative() }),
+  counters: z.strictObject({ deployTokens: z.number().int().nonnegative() }),
 });
 
 export type PasswordHash = z.infer<typeof passwordHashSchema>;
@@ -110,20 +145,35 @@ export type MemberTarget = z.infer<typeof target>;
 export type PersonalAccessTokenRecord = z.infer<typeof personalAccessTokenSchema>;
 export type DeployTokenRecord = z.infer<typeof deployTokenSchema>;
 export type JobRecord = z.infer<typeof jobSchema>;
-export type AccessDocument = z.infer<typeof accessDocumentSchema>;
+export type AccessFile = z.infer<typeof accessFileSchema>;
+
+/** The document in memory: entities in `Map`s keyed by id. */
+export interface AccessDocument {
+  format: typeof DOCUMENT_FORMAT;
+  revision: number;
+  users: Map<string, UserRecord>;
+  groups: Map<string, GroupRecord>;
+  projects: Map<string, ProjectRecord>;
+  members: MemberRecord[];
+  personalAccessTokens: Map<string, PersonalAccessTokenRecord>;
+  deployTokens: Map<string, DeployTokenRecord>;
+  jobs: Map<string, JobRecord>;
+  /** Numbering of default deploy-token usernames (`wharf+deploy-token-<n>`). */
+  counters: { deployTokens: number };
+}
 
 /** The document of a store nobody has written to yet. */
 export function emptyDocument(): AccessDocument {
   return {
     format: DOCUMENT_FORMAT,
     revision: 0,
-    users: {},
-    groups: {},
-    projects: {},
+    users: new Map(),
+    groups: new Map(),
+    projects: new Map(),
     members: [],
-    personalAccessTokens: {},
-    deployTokens: {},
-    jobs: {},
+    personalAccessTokens: new Map(),
+    deployTokens: new Map(),
+    jobs: new Map(),
     counters: { deployTokens: 0 },
   };
 }

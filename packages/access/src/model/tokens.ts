@@ -4,9 +4,9 @@
  * Revoking keeps the record (so listings show it), it never deletes.
  * @module
  */
-import { AccessError } from './access-error.js';
+import { AccessError, quoteRef } from './access-error.js';
 import { parseExpiry } from './expiry.js';
-import { newId, requireTarget, requireUser, type TargetRef } from './lookup.js';
+import { find, newId, requireTarget, requireUser, type TargetRef } from './lookup.js';
 import { CI_USERNAMES } from './names.js';
 import { DEPLOY_TOKEN_SCOPES, type DeployTokenScope, PAT_SCOPES, type PatScope } from './roles.js';
 import type { AccessDocument, DeployTokenRecord, PersonalAccessTokenRecord } from './schema.js';
@@ -64,16 +64,16 @@ export function createPersonalAccessToken(
     revoked: false,
     createdAt: now.toISOString(),
   };
-  doc.personalAccessTokens[token.id] = token;
+  doc.personalAccessTokens.set(token.id, token);
   return token;
 }
 
 /** Revoke (idempotent). @throws AccessError NOT_FOUND */
 export function revokePersonalAccessToken(doc: AccessDocument, id: string): PersonalAccessTokenRecord {
-  const token = doc.personalAccessTokens[id];
-  if (!token) throw new AccessError('NOT_FOUND', `no personal access token ${JSON.stringify(id)}`);
+  const token = doc.personalAccessTokens.get(id);
+  if (!token) throw new AccessError('NOT_FOUND', `no personal access token ${quoteRef(id)}`);
   const next = { ...token, revoked: true };
-  doc.personalAccessTokens[id] = next;
+  doc.personalAccessTokens.set(id, next);
   return next;
 }
 
@@ -93,7 +93,7 @@ export function createDeployToken(doc: AccessDocument, input: NewDeployToken, to
   if (CI_USERNAMES.includes(username.toLowerCase()))
     throw new AccessError('INVALID', `the username "${username}" is reserved for CI job tokens`);
   const lower = username.toLowerCase();
-  if (Object.values(doc.deployTokens).some((t) => t.username.toLowerCase() === lower)) {
+  if (find(doc.deployTokens, (t) => t.username.toLowerCase() === lower)) {
     throw new AccessError('CONFLICT', `another deploy token already has the username "${username}"`);
   }
   const token: DeployTokenRecord = {
@@ -108,15 +108,15 @@ export function createDeployToken(doc: AccessDocument, input: NewDeployToken, to
     createdAt: now.toISOString(),
   };
   doc.counters.deployTokens = n;
-  doc.deployTokens[token.id] = token;
+  doc.deployTokens.set(token.id, token);
   return token;
 }
 
 /** Revoke (idempotent). @throws AccessError NOT_FOUND */
 export function revokeDeployToken(doc: AccessDocument, id: string): DeployTokenRecord {
-  const token = doc.deployTokens[id];
-  if (!token) throw new AccessError('NOT_FOUND', `no deploy token ${JSON.stringify(id)}`);
+  const token = doc.deployTokens.get(id);
+  if (!token) throw new AccessError('NOT_FOUND', `no deploy token ${quoteRef(id)}`);
   const next = { ...token, revoked: true };
-  doc.deployTokens[id] = next;
+  doc.deployTokens.set(id, next);
   return next;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { AccessError } from './access-error.js';
-import { newId, requireUser } from './lookup.js';
+import { find, newId, requireUser } from './lookup.js';
 import { explainInvalidUsername } from './names.js';
 import type { AccessDocument, PasswordHash, UserRecord } from './schema.js';
 
@@ -33,7 +33,7 @@ export function createUser(doc: AccessDocument, input: NewUser, now: Date): User
   const why = explainInvalidUsername(input.username);
   if (why) throw new AccessError('INVALID', why);
   const lower = input.username.toLowerCase();
-  const taken = Object.values(doc.users).find((u) => u.username.toLowerCase() === lower);
+  const taken = find(doc.users, (u) => u.username.toLowerCase() === lower);
   if (taken) throw new AccessError('CONFLICT', `the username "${input.username}" is taken (by "${taken.username}")`);
   const user: UserRecord = {
     id: newId(),
@@ -45,13 +45,13 @@ export function createUser(doc: AccessDocument, input: NewUser, now: Date): User
     external: input.external ?? false,
     createdAt: now.toISOString(),
   };
-  doc.users[user.id] = user;
+  doc.users.set(user.id, user);
   return user;
 }
 
 /** Admins who can still log in. */
 function activeAdmins(doc: AccessDocument): UserRecord[] {
-  return Object.values(doc.users).filter((u) => u.admin && !u.blocked);
+  return [...doc.users.values()].filter((u) => u.admin && !u.blocked);
 }
 
 function refuseLosingLastAdmin(doc: AccessDocument, user: UserRecord, what: string): void {
@@ -74,7 +74,7 @@ export function updateUser(doc: AccessDocument, ref: string, patch: UserPatch): 
     ...(patch.blocked !== undefined && { blocked: patch.blocked }),
     ...(patch.external !== undefined && { external: patch.external }),
   };
-  doc.users[user.id] = next;
+  doc.users.set(user.id, next);
   return next;
 }
 
@@ -85,9 +85,9 @@ export function updateUser(doc: AccessDocument, ref: string, patch: UserPatch): 
 export function deleteUser(doc: AccessDocument, ref: string): UserRecord {
   const user = requireUser(doc, ref);
   refuseLosingLastAdmin(doc, user, 'delete');
-  delete doc.users[user.id];
+  doc.users.delete(user.id);
   doc.members = doc.members.filter((m) => m.userId !== user.id);
-  for (const pat of Object.values(doc.personalAccessTokens)) if (pat.userId === user.id) delete doc.personalAccessTokens[pat.id];
-  for (const job of Object.values(doc.jobs)) if (job.userId === user.id) delete doc.jobs[job.id];
+  for (const pat of [...doc.personalAccessTokens.values()]) if (pat.userId === user.id) doc.personalAccessTokens.delete(pat.id);
+  for (const job of [...doc.jobs.values()]) if (job.userId === user.id) doc.jobs.delete(job.id);
   return user;
 }

@@ -11,7 +11,7 @@
  */
 import { generateTokenSecret, hashToken } from '../auth/secrets.js';
 import { DEFAULT_PASSWORD_COST, explainWeakPassword, hashPassword } from '../auth/password.js';
-import { AccessError } from '../model/access-error.js';
+import { AccessError, quoteRef } from '../model/access-error.js';
 import type { AccessState } from '../model/access-state.js';
 import { DEFAULT_JOB_MAX_DURATION_MS, finishJob, startJob } from '../model/jobs.js';
 import type { TargetRef } from '../model/lookup.js';
@@ -77,7 +77,7 @@ function toTarget(selector: TargetSelector): TargetRef {
 }
 
 function notFound(what: string, ref: string): never {
-  throw new AccessError('NOT_FOUND', `no ${what} ${JSON.stringify(ref)}`);
+  throw new AccessError('NOT_FOUND', `no ${what} ${quoteRef(ref)}`);
 }
 
 /**
@@ -158,7 +158,7 @@ export class AccessStore {
   }
 
   async listUsers(): Promise<UserInfo[]> {
-    return Object.values((await this.state()).document.users).map(userInfo);
+    return [...(await this.state()).document.users.values()].map(userInfo);
   }
 
   /** Change password or flags. @throws AccessError NOT_FOUND, INVALID (weak password), CONFLICT (last admin) */
@@ -186,7 +186,7 @@ export class AccessStore {
   }
 
   async listGroups(): Promise<GroupRecord[]> {
-    return Object.values((await this.state()).document.groups);
+    return [...(await this.state()).document.groups.values()];
   }
 
   /** @throws AccessError NOT_FOUND, INVALID (above the parent), CONFLICT (a child is more visible) */
@@ -210,7 +210,7 @@ export class AccessStore {
   }
 
   async listProjects(): Promise<ProjectRecord[]> {
-    return Object.values((await this.state()).document.projects);
+    return [...(await this.state()).document.projects.values()];
   }
 
   /** @throws AccessError NOT_FOUND, INVALID (above the group) */
@@ -262,7 +262,7 @@ export class AccessStore {
 
   /** @throws AccessError NOT_FOUND */
   async getPersonalAccessToken(id: string): Promise<PersonalAccessTokenInfo> {
-    const token = (await this.state()).document.personalAccessTokens[id];
+    const token = (await this.state()).document.personalAccessTokens.get(id);
     return token ? personalAccessTokenInfo(token, this.now()) : notFound('personal access token', id);
   }
 
@@ -270,7 +270,7 @@ export class AccessStore {
   async listPersonalAccessTokens(user?: string): Promise<PersonalAccessTokenInfo[]> {
     const state = await this.state();
     const owner = user === undefined ? undefined : (state.user(user) ?? notFound('user', user));
-    return Object.values(state.document.personalAccessTokens)
+    return [...state.document.personalAccessTokens.values()]
       .filter((t) => owner === undefined || t.userId === owner.id)
       .map((t) => personalAccessTokenInfo(t, this.now()));
   }
@@ -293,7 +293,7 @@ export class AccessStore {
 
   /** @throws AccessError NOT_FOUND */
   async getDeployToken(id: string): Promise<DeployTokenInfo> {
-    const token = (await this.state()).document.deployTokens[id];
+    const token = (await this.state()).document.deployTokens.get(id);
     return token ? deployTokenInfo(token, this.now()) : notFound('deploy token', id);
   }
 
@@ -305,7 +305,7 @@ export class AccessStore {
       const t = toTarget(selector);
       targetId = (t.type === 'group' ? state.group(t.ref) : state.project(t.ref))?.id ?? notFound(t.type, t.ref);
     }
-    return Object.values(state.document.deployTokens)
+    return [...state.document.deployTokens.values()]
       .filter((t) => targetId === undefined || t.target.id === targetId)
       .map((t) => deployTokenInfo(t, this.now()));
   }
@@ -339,11 +339,11 @@ export class AccessStore {
 
   /** @throws AccessError NOT_FOUND */
   async getJob(id: string): Promise<JobInfo> {
-    const job = (await this.state()).document.jobs[id];
+    const job = (await this.state()).document.jobs.get(id);
     return job ? jobInfo(job, this.now()) : notFound('job', id);
   }
 
   async listJobs(): Promise<JobInfo[]> {
-    return Object.values((await this.state()).document.jobs).map((j) => jobInfo(j, this.now()));
+    return [...(await this.state()).document.jobs.values()].map((j) => jobInfo(j, this.now()));
   }
 }

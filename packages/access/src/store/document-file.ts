@@ -10,13 +10,19 @@
  * with {@link AccessError} `CORRUPT` and left untouched, never reset. {@link DocumentFile.stamp}
  * identifies the file's current version cheaply (inode, size and nanosecond mtime) so readers
  * can skip re-parsing an unchanged file.
+ *
+ * The document holds password and token hashes, so it is never readable by others: temp files
+ * are created with mode 0600 and renamed over the document, which therefore always ends up
+ * 0600 (also when an older version had left it 0644).
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AccessError } from '../model/access-error.js';
-import { type AccessDocument, accessDocumentSchema, DOCUMENT_FORMAT, emptyDocument } from '../model/schema.js';
+import { decodeDocument, encodeDocument } from '../model/document-codec.js';
+import { type AccessDocument, DOCUMENT_FORMAT, emptyDocument } from '../model/schema.js';
+import { PRIVATE_FILE_MODE } from './private-files.js';
 
 /** Identifies one version of the file; equal stamps mean the content was not replaced. */
 export type FileStamp = string;
@@ -85,16 +91,12 @@ export class DocumentFile {
         `the access store ${this.path} has format "${format}"; this version reads "${DOCUMENT_FORMAT}". ${hint}`,
       );
     }
-    const result = accessDocumentSchema.safeParse(json);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      const where = issue?.path.length ? issue.path.join('.') : '(top level)';
-      throw new AccessError(
-        'CORRUPT',
-        `the access store ${this.path} is not a valid access document: ${where}: ${issue?.message}. ${hint}`,
-      );
+    const result = decodeDocument(json);
+    if ('problem' in result) {
+      const { where, message } = result.problem;
+      throw new AccessError('CORRUPT', `the access store ${this.path} is not a valid access document: ${where}: ${message}. ${hint}`);
     }
-    return result.data;
+    return result.doc;
   }
 
   /**
@@ -106,9 +108,9 @@ export class DocumentFile {
     await this.removeTempFiles();
     const temp = join(this.dir, `${this.name}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
     try {
-      const handle = await open(temp, 'wx');
+      const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
       try {
-        await handle.writeFile(`${JSON.stringify(doc, null, 1)}\n`);
+        await handle.writeFile(`${JSON.stringify(encodeDocument(doc), null, 1)}\n`);
         await handle.sync();
       } finally {
         await handle.close();

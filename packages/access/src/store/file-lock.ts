@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { AccessError } from '../model/access-error.js';
+import { PRIVATE_FILE_MODE } from './private-files.js';
 
 /** How long to wait for, and when to break, a lock. */
 export interface LockOptions {
@@ -77,7 +78,8 @@ export class FileLock {
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        const handle = await open(path, 'wx');
+        // Private like the document beside it: a lock is nobody else's business.
+        const handle = await open(path, 'wx', PRIVATE_FILE_MODE);
         try {
           await handle.writeFile(content);
         } finally {

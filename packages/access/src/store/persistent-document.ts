@@ -10,14 +10,18 @@
  *
  * Reads return an {@link AccessState} kept in memory and revalidated with one `stat` per call:
  * a token request costs a stat, not a parse, unless someone wrote in between.
+ *
+ * The directory is the owner's only (0700) and so are the document and its lock (0600): the
+ * document holds password and token hashes.
  * @module
  */
-import { mkdir } from 'node:fs/promises';
 import { AccessError } from '../model/access-error.js';
 import { AccessState } from '../model/access-state.js';
-import { type AccessDocument, accessDocumentSchema } from '../model/schema.js';
+import { decodeDocument, encodeDocument } from '../model/document-codec.js';
+import type { AccessDocument } from '../model/schema.js';
 import { DocumentFile, type FileStamp } from './document-file.js';
 import { FileLock, type LockOptions } from './file-lock.js';
+import { privateDir, restrictToOwner } from './private-files.js';
 
 /** The document file of a store directory and its lock, kept consistent across processes. */
 export class PersistentDocument {
@@ -35,12 +39,14 @@ export class PersistentDocument {
   }
 
   /**
-   * Open (creating the directory if needed) and load the document.
+   * Open (creating the directory if needed) and load the document. The directory and the
+   * document are made private to the owner (0700, 0600) if they were not.
    * @throws AccessError CORRUPT when the file exists but is not a valid access document
    */
   static async open(dir: string, lockOptions: LockOptions = {}): Promise<PersistentDocument> {
-    await mkdir(dir, { recursive: true });
+    await privateDir(dir);
     const document = new PersistentDocument(dir, lockOptions);
+    await restrictToOwner(document.path);
     await document.state();
     return document;
   }
@@ -88,8 +94,14 @@ export class PersistentDocument {
       const { doc } = await this.#file.read();
       const result = change(doc);
       doc.revision += 1;
-      // Never write what could not be read back.
-      const next = accessDocumentSchema.parse(doc);
+      // Never write what could not be read back. A value the file cannot hold came from input
+      // nobody checked well enough: refuse it as invalid, nothing is written.
+      const checked = decodeDocument(encodeDocument(doc));
+      if ('problem' in checked) {
+        const { where, message } = checked.problem;
+        throw new AccessError('INVALID', `the change cannot be stored: ${where}: ${message}`);
+      }
+      const next = checked.doc;
       const stamp = await this.#file.write(next, async () => {
         if (!(await lock.verify()))
           throw new AccessError('LOCKED', `lost the lock on ${this.#lockPath} (broken as stale); the change was not saved`);

@@ -5,6 +5,7 @@
  * @module
  */
 import { BlobStore, type BlobInfo } from '../blobs/blob-store.js';
+import { ADMIT_ALL, type Admit } from '../blobs/admission.js';
 import { GcSignal } from '../gc/gc-signal.js';
 import { RepositoryLinks } from '../blobs/repository-links.js';
 import { Uploads, type ChunkRange } from '../blobs/uploads.js';
@@ -61,9 +62,10 @@ export class RegistryApi {
     this.links = new RepositoryLinks(driver);
     const quota = options.quota ? new NamespaceQuota(driver, this.blobs, options.quota) : undefined;
     this.quota = quota;
-    this.uploads = new Uploads(driver, this.blobs, this.links, quota ? (name, digest, size) => quota.admit(name, digest, size) : undefined);
+    const admit: Admit = quota ? (request, publish) => quota.admit(request, publish) : ADMIT_ALL;
+    this.uploads = new Uploads(driver, this.blobs, this.links, admit);
     this.referrersIndex = new Referrers(driver);
-    this.manifests = new ManifestStore(driver, this.links, this.referrersIndex, options.now, this.gcSignal);
+    this.manifests = new ManifestStore(driver, this.links, this.referrersIndex, options.now, this.gcSignal, admit);
   }
 
   // ---- blobs ----
@@ -137,8 +139,9 @@ export class RegistryApi {
     if (from !== null && !(await this.links.has(from, digest))) return null;
     const info = await this.blobs.stat(digest);
     if (!info) return null;
-    if (!(await this.links.has(name, digest))) await this.quota?.admit(name, digest, info.size);
-    if (!(await this.blobs.reuse(digest, () => this.links.link(name, digest)))) return null;
+    const reuse = () => this.blobs.reuse(digest, () => this.links.link(name, digest));
+    const linked = this.quota && !(await this.links.has(name, digest)) ? await this.quota.admit({ repository: name, digest, size: info.size, kind: 'blob' }, reuse) : await reuse();
+    if (!linked) return null;
     await emit(this.hooks, 'onMount', { repository: name, from, digest: digest.value, size: info.size, principal: ctx.principal, request: ctx.request, timestamp: new Date() });
     return info;
   }

@@ -12,5 +12,13 @@ export {
   type VerifiedToken,
 } from './token-verifier.js';
 export { createBearerAuthorizer, type BearerAuthorizerOptions, type TokenPrincipal } from './bearer-authorizer.js';
-export { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
-export { createTokenService, type TokenResponse, type TokenService, type TokenServiceOptions } from './token-service.js';
+export { LoginThrottle, LOGIN_THROTTLE_DEFAULTS, type LoginThrottleOptions } from './login-throttle.js';
+export { addressKey } from './client-address.js';
+export { authenticateThrottled, guardLogin, loginLockedError, type LoginThrottlePolicy } from './throttled-login.js';
+export {
+  createTokenService,
+  TOKEN_FORM_MAX_BYTES,
+  type TokenResponse,
+  type TokenService,
+  type TokenServiceOptions,
+} from './token-service.js';

@@ -38,14 +38,36 @@ export type Credentials =
    */
   | { readonly kind: 'refresh'; readonly subject: string; readonly session?: string; readonly clientId?: string };
 
+/** What the token service passes to {@link AuthHooks.authenticate} besides the credentials. */
+export interface AuthenticateContext {
+  /** The client's address, when the runtime tells it. */
+  readonly address?: string;
+  /**
+   * Call right before checking a password: after the checks of tokens (long random secrets,
+   * which cannot be guessed and need no slow hash), before the slow hash. It throws a
+   * `RegistryError` `TOOMANYREQUESTS` (with `Retry-After`) while the login name or the address
+   * is locked for passwords; otherwise the check counts towards the failed-login throttle
+   * unless it succeeds. Hooks that call it set {@link AuthHooks.gatesPasswords}.
+   */
+  passwordAttempt(): void;
+}
+
 /** The hooks of {@link createTokenService}. Both may be async. */
 export interface AuthHooks<P extends Principal = Principal> {
   /**
    * Check credentials. Return the principal, or `null` when they are wrong (the client gets
-   * 401; the attempt counts towards the failed-login throttle). Compare secrets in constant
-   * time (`node:crypto` `timingSafeEqual`).
+   * 401). Compare secrets in constant time (`node:crypto` `timingSafeEqual`). Without
+   * {@link gatesPasswords} every call counts towards the failed-login throttle and none is
+   * made while the name is locked.
    */
-  authenticate(credentials: Credentials): Promise<P | null> | P | null;
+  authenticate(credentials: Credentials, context?: AuthenticateContext): Promise<P | null> | P | null;
+  /**
+   * True when `authenticate` calls `context.passwordAttempt()` before every password check.
+   * The throttle then counts password checks only: a valid token still logs in while its login
+   * name (`gitlab-ci-token`, a deploy token's username) is locked for passwords, and failed
+   * token checks lock nothing.
+   */
+  readonly gatesPasswords?: boolean;
   /**
    * Decide what `principal` (possibly {@link ANONYMOUS}) may do among `requested`. Return the
    * granted access; the token service keeps only what was requested, so answering more is

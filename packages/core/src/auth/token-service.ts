@@ -8,12 +8,16 @@
  * - `GET /token`: Basic credentials (or none: anonymous), `service`, repeated `scope`,
  *   `offline_token=true` for a refresh token, `account` and `client_id` (informational);
  * - `POST /token`: OAuth2 form, `grant_type=password` or `grant_type=refresh_token`; the body
- *   may arrive chunked, without Content-Length (podman and skopeo send it so);
+ *   may arrive chunked, without Content-Length (podman and skopeo send it so), and is cut off
+ *   at {@link TOKEN_FORM_MAX_BYTES} while it streams (413 `BODY_TOO_LARGE`);
  * - `GET /jwks`: the public keys, for registries verifying elsewhere.
  *
  * Refresh tokens are JWTs too, signed by the same ring, with an audience no registry accepts
  * (`wharf-refresh:<service>`) and `token_use: "refresh"`. Each use sends the subject and session
  * back through `authenticate`, so the host can refuse a revoked credential.
+ *
+ * Failed logins go through the {@link LoginThrottle} (throttled-login.ts): 429 with
+ * `Retry-After` while a login name or an address is locked for passwords.
  * @module
  */
 import { Hono, type Context } from 'hono';
@@ -27,6 +31,7 @@ import type { KeyRing } from './key-ring.js';
 import { LoginThrottle } from './login-throttle.js';
 import { ANONYMOUS, type AuthHooks, type Credentials, type Principal } from './principal.js';
 import { intersectAccess, parseScopes } from './scope.js';
+import { authenticateThrottled, type LoginThrottlePolicy } from './throttled-login.js';
 
 export interface TokenServiceOptions<P extends Principal> {
   /** `iss` of the tokens; registries verifying them must accept it. */
@@ -39,8 +44,11 @@ export interface TokenServiceOptions<P extends Principal> {
   readonly tokenTtlSeconds?: number;
   /** Refresh token lifetime in seconds (default 30 days). */
   readonly refreshTtlSeconds?: number;
-  /** Failed-login throttle (default: a {@link LoginThrottle} with its default policy); `false` for none. */
-  readonly throttle?: LoginThrottle | false;
+  /**
+   * Failed-login throttle (default: a {@link LoginThrottle} with its default policy); `false`
+   * for none. Share one with every other place that checks passwords (the admin API).
+   */
+  readonly throttle?: LoginThrottlePolicy | false;
   /**
    * The client's address, for the throttle. Default: the socket address that
    * `@wharf/adapter-node` passes in the Hono env; none elsewhere (then per account only).
@@ -68,8 +76,11 @@ export interface TokenService<P extends Principal> {
   issue(principal: P | typeof ANONYMOUS, requested: readonly AccessRequest[], options?: { offline?: boolean }): Promise<TokenResponse>;
 }
 
-/** Largest POST body accepted: a form with a few scopes and a refresh token fits many times over. */
-const MAX_FORM_BYTES = 64 * 1024;
+/**
+ * Largest POST body accepted (413 `BODY_TOO_LARGE` beyond, counted while it streams): a form
+ * with a few scopes and a refresh token fits many times over.
+ */
+export const TOKEN_FORM_MAX_BYTES = 64 * 1024;
 
 export function createTokenService<P extends Principal>(options: TokenServiceOptions<P>): TokenService<P> {
   const ttl = options.tokenTtlSeconds ?? 300;
@@ -113,22 +124,17 @@ export function createTokenService<P extends Principal>(options: TokenServiceOpt
     };
   }
 
-  /** Check credentials, with the throttle around it. @throws RegistryError UNAUTHORIZED or TOOMANYREQUESTS */
+  /**
+   * Check credentials, with the throttle around their password checks (throttled-login.ts).
+   * @throws RegistryError UNAUTHORIZED, or TOOMANYREQUESTS while locked or while the host's password hashing is saturated
+   */
   async function authenticate(credentials: Credentials, account: string, address: string | undefined): Promise<P> {
-    const wait = throttle?.retryAfterMs(account, address) ?? 0;
-    if (wait > 0) {
-      throw new RegistryError('TOOMANYREQUESTS', 'too many failed logins; try again later', {
-        headers: { 'Retry-After': String(Math.ceil(wait / 1000)) },
-      });
-    }
-    const principal = await options.hooks.authenticate(credentials);
-    if (!principal || principal.anonymous || !principal.subject) {
-      throttle?.fail(account, address);
+    const principal = await authenticateThrottled(options.hooks, credentials, { throttle, account, address });
+    if (!principal) {
       throw new RegistryError('UNAUTHORIZED', credentials.kind === 'refresh' ? 'the refresh token is no longer valid' : 'incorrect username or password', {
         headers: { 'WWW-Authenticate': 'Basic realm="wharf", charset="UTF-8"' },
       });
     }
-    throttle?.succeed(account, address);
     return principal;
   }
 
@@ -174,12 +180,18 @@ export function createTokenService<P extends Principal>(options: TokenServiceOpt
   }
 
   async function postToken(c: Context): Promise<Response> {
-    const body = await readLimited(c.req.raw.body, MAX_FORM_BYTES);
-    if (body === null) throw new RegistryError('TOKEN_REQUEST_INVALID', `the form is larger than ${MAX_FORM_BYTES} bytes`);
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') {
+      await c.req.raw.body?.cancel().catch(() => {});
       throw new RegistryError('TOKEN_REQUEST_INVALID', 'the token request must be an application/x-www-form-urlencoded form');
     }
+    const tooLarge = () => new RegistryError('BODY_TOO_LARGE', `the form is larger than ${TOKEN_FORM_MAX_BYTES} bytes`);
+    if (Number(c.req.header('content-length') ?? 0) > TOKEN_FORM_MAX_BYTES) {
+      await c.req.raw.body?.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    const body = await readLimited(c.req.raw.body, TOKEN_FORM_MAX_BYTES);
+    if (body === null) throw tooLarge();
     const form = new URLSearchParams(fromUtf8(body));
     checkService(form.get('service') ?? undefined);
     const requested = parseScopes(form.getAll('scope'));
@@ -211,7 +223,8 @@ export function createTokenService<P extends Principal>(options: TokenServiceOpt
     try {
       return await handler(c);
     } catch (error) {
-      if (!(error instanceof RegistryError)) console.error('wharf token service: unexpected error', error);
+      // A client that left mid-request (its body aborted) is no server error: the access log has its line.
+      if (!(error instanceof RegistryError) && !c.req.raw.signal.aborted) console.error('wharf token service: unexpected error', error);
       return oauthError(error);
     }
   };

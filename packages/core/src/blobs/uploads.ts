@@ -20,6 +20,7 @@ import { pathFor } from '../storage/paths.js';
 import { fromUtf8, utf8 } from '../streams.js';
 import { ignoreNotFound, type BlobInfo, type BlobStore } from './blob-store.js';
 import type { RepositoryLinks } from './repository-links.js';
+import { ADMIT_ALL, type Admit } from './admission.js';
 import { DigestCheckpoints, KeyedMutex, UPLOAD_ID_PATTERN, uploadStateSchema, type UploadState } from './upload-state.js';
 
 /** Where a chunk claims to go, from `Content-Range` (inclusive end). */
@@ -33,14 +34,14 @@ export class Uploads {
   readonly #mutex = new KeyedMutex();
 
   /**
-   * @param admit called with a verified blob before it is published in the repository; what it
-   *   throws refuses the upload (the session is discarded). The storage quota uses it.
+   * @param admit wraps the publishing of a verified blob in the repository; what it throws
+   *   before publishing refuses the upload (the session is discarded). The storage quota uses it.
    */
   constructor(
     private readonly driver: StorageDriver,
     private readonly blobs: BlobStore,
     private readonly links: RepositoryLinks,
-    private readonly admit?: (name: string, digest: Digest, size: number) => Promise<void>,
+    private readonly admit: Admit = ADMIT_ALL,
   ) {}
 
   /** Open a session. */
@@ -136,17 +137,21 @@ export class Uploads {
         });
       }
       const size = writer.size;
-      if (this.admit) {
-        try {
-          await this.admit(name, expected, size);
-        } catch (error) {
-          await writer.cancel();
-          await this.#remove(state);
-          throw error;
-        }
+      let publishing = false;
+      const publish = async () => {
+        publishing = true;
+        await writer.commit();
+        await this.blobs.adopt(pathFor({ kind: 'uploadData', name, id }), expected, () => this.links.link(name, expected));
+      };
+      try {
+        await this.admit({ repository: name, digest: expected, size, kind: 'blob' }, publish);
+      } catch (error) {
+        if (publishing) throw error;
+        // Refused: nothing was published, and the session's bytes go.
+        await writer.cancel();
+        await this.#remove(state);
+        throw error;
       }
-      await writer.commit();
-      await this.blobs.adopt(pathFor({ kind: 'uploadData', name, id }), expected, () => this.links.link(name, expected));
       await this.#remove(state);
       return { digest: expected.value, size };
     });

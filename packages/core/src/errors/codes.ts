@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   SIZE_INVALID: { status: 400, message: 'provided length did not match content length' },
   TAG_INVALID: { status: 400, message: 'manifest tag did not match URI' },
   TOO_MANY_TAGS: { status: 414, message: 'too many tags in one request' },
+  BODY_TOO_LARGE: { status: 413, message: 'request body is larger than this endpoint accepts' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'the request body must be application/json' },
   PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
   RANGE_INVALID: { status: 416, message: 'invalid content range' },
   UNAUTHORIZED: { status: 401, message: 'authentication required' },

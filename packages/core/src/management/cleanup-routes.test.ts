@@ -11,7 +11,10 @@ function setup() {
   host.route('/api', registry.managementRoutes());
   host.route('/', registry.app);
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await host.request(`/api${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await host.request(`/api${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+    });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
   };

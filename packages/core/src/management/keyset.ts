@@ -5,6 +5,7 @@
  * @module
  */
 import { RegistryError } from '../errors/registry-error.js';
+import type { Visible } from './visibility.js';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -32,11 +33,12 @@ export function decodeCursor(cursor: string): Cursor {
 }
 
 /**
- * One page of `items` sorted by (`key`, name) in `order`, after `cursor`.
+ * One page of `items` sorted by (`key`, name) in `order`, after `cursor`. Only lists already
+ * filtered for the caller are accepted (see visibility.ts): the cursor names an item of the page.
  * @returns the page and the cursor of the next page (`null` on the last page).
  */
 export function keysetPage<T>(
-  items: readonly T[],
+  items: Visible<T>,
   key: (item: T) => string,
   name: (item: T) => string,
   order: SortOrder,

@@ -11,6 +11,7 @@ import { RegistryError } from '../errors/registry-error.js';
 import { assertValidName, assertValidTag, isValidTag } from '../names.js';
 import { ContentSizes } from './content-sizes.js';
 import { keysetPage, type SortOrder } from './keyset.js';
+import { filterVisible, trustedVisible, type VisibilityFilter } from './visibility.js';
 import { RepositoryDeletions, type RepositoryDeletion } from './repository-deletions.js';
 import { RepositoryIndex, type RepositorySummary } from './repository-index.js';
 import { checkRename, isRepository, moveRepositoryFiles } from './repository-rename.js';
@@ -35,6 +36,11 @@ export interface ListRepositoriesQuery {
   readonly cursor?: string;
   /** Compute each repository's deduplicated size (default true). */
   readonly withSize?: boolean;
+  /**
+   * The repositories the caller may see; the others are left out before anything is sorted,
+   * paged or put in a cursor (default: all of them; the HTTP routes always pass the caller's).
+   */
+  readonly visible?: VisibilityFilter;
 }
 
 export interface RepositoryItem extends RepositorySummary {
@@ -86,8 +92,9 @@ export class RegistryManagement {
   async listRepositories(query: ListRepositoriesQuery = {}): Promise<{ items: RepositoryItem[]; next: string | null }> {
     if (query.prefix) assertValidName(query.prefix);
     const limit = pageSize(query.limit);
-    let names = await this.index.names(query.prefix);
-    if (query.search) names = names.filter((n) => n.includes(query.search as string));
+    let candidates = await this.index.names(query.prefix);
+    if (query.search) candidates = candidates.filter((n) => n.includes(query.search as string));
+    const names = await filterVisible(candidates, (n) => n, query.visible);
     const sort = query.sort ?? 'name';
     const order = query.order ?? 'asc';
     let pageOf: { items: RepositorySummary[]; next: string | null };
@@ -95,7 +102,8 @@ export class RegistryManagement {
       const named = keysetPage(names, (n) => n, (n) => n, order, limit, query.cursor);
       pageOf = { items: await this.index.summaries(named.items), next: named.next };
     } else {
-      const all = (await this.index.summaries(names)).filter((s) => s.tagCount > 0);
+      // Summaries of visible names only, so the filter on tags keeps the list visible.
+      const all = trustedVisible((await this.index.summaries(names)).filter((s) => s.tagCount > 0));
       const key = (s: RepositorySummary) => (sort === 'created' ? s.createdAt : s.updatedAt) ?? '';
       pageOf = keysetPage(all, key, (s) => s.name, order, limit, query.cursor);
     }
@@ -119,7 +127,8 @@ export class RegistryManagement {
     if (query.name) tags = tags.filter((t) => t.name.includes(query.name as string));
     const sort = query.sort ?? 'name';
     const key = (t: TagRecord) => (sort === 'name' ? t.name : sort === 'created' ? (t.createdAt ?? '') : (t.updatedAt ?? ''));
-    return keysetPage(tags, key, (t) => t.name, query.order ?? 'asc', pageSize(query.limit), query.cursor);
+    // Tags of one repository: callers check pull on the repository first.
+    return keysetPage(trustedVisible(tags), key, (t) => t.name, query.order ?? 'asc', pageSize(query.limit), query.cursor);
   }
 
   /** One tag with its total size. @throws RegistryError MANIFEST_UNKNOWN, NAME_UNKNOWN, TAG_INVALID */
@@ -205,7 +214,7 @@ export class RegistryManagement {
     });
   }
 
-  /** Status of a repository deletion started in this process. */
+  /** Status of a repository deletion started in this process (callers check access to its `repository`). */
   deletion(id: string): RepositoryDeletion | undefined {
     return this.#deletions.get(id);
   }
@@ -213,10 +222,15 @@ export class RegistryManagement {
   /**
    * Deduplicated bytes per repository under `prefix` and for all of them together (a blob
    * shared by two repositories counts once in the total).
+   * @param options.visible the repositories the caller may see: only they are listed and
+   *   counted (default: all).
    */
-  async usage(prefix?: string): Promise<{ prefix: string | null; total: number; repositories: Array<{ name: string; size: number }> }> {
+  async usage(
+    prefix?: string,
+    options: { readonly visible?: VisibilityFilter } = {},
+  ): Promise<{ prefix: string | null; total: number; repositories: Array<{ name: string; size: number }> }> {
     if (prefix) assertValidName(prefix);
-    const names = await this.index.names(prefix);
+    const names = await filterVisible(await this.index.names(prefix), (n) => n, options.visible);
     const blobs = new Map<string, number>();
     const repositories: Array<{ name: string; size: number }> = [];
     let manifestBytes = 0;

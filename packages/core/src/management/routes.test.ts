@@ -15,6 +15,7 @@ function setup(authorize?: ManagementAuthorizer) {
   return { registry, host, api };
 }
 const enc = encodeURIComponent;
+const json = { 'Content-Type': 'application/json' };
 
 describe('management routes', () => {
   it('should list repositories with a Link to the next page', async () => {
@@ -70,11 +71,11 @@ describe('management routes', () => {
   it('should rename a repository from a JSON body', async () => {
     const { host, api } = setup();
     await pushImage(host, 'team/app', 'v1');
-    const res = await api(`/repositories/${enc('team/app')}/rename`, { method: 'POST', body: JSON.stringify({ to: 'team/renamed' }) });
+    const res = await api(`/repositories/${enc('team/app')}/rename`, { method: 'POST', body: JSON.stringify({ to: 'team/renamed' }), headers: json });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { to: string }).to).toBe('team/renamed');
     expect((await host.request('/v2/team/renamed/tags/list')).status).toBe(200);
-    const bad = await api(`/repositories/${enc('team/renamed')}/rename`, { method: 'POST', body: '{"to": 5}' });
+    const bad = await api(`/repositories/${enc('team/renamed')}/rename`, { method: 'POST', body: '{"to": 5}', headers: json });
     expect(bad.status).toBe(400);
   });
 

@@ -25,33 +25,46 @@
  * `{ "name_regex_delete": "v.+", "name_regex_keep": "…", "keep_n": 5, "older_than": "7d" }`.
  *
  * Every route asks the authorizer for the access it needs (pull to read, delete to delete);
- * listings keep only the repositories the caller may pull.
+ * listings keep only the repositories the caller may pull, before they sort, page or build a
+ * cursor (see visibility.ts). A deletion job is shown only to callers who may pull its
+ * repository; to others it is as unknown as a made-up id.
+ *
+ * JSON bodies must be `Content-Type: application/json` and at most 64 KiB (413 / 415 otherwise).
+ * Requests that change state (POST, PUT, PATCH, DELETE) are refused with 403 DENIED when a
+ * browser sends them on behalf of another site (`Sec-Fetch-Site`, `Origin`): with cached Basic
+ * credentials or cookies a cross-site form could otherwise delete images.
  * @module
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { errorResponse } from '../errors/serialize.js';
 import { RegistryError } from '../errors/registry-error.js';
-import type { AccessRequest } from '../hooks.js';
-import { eventRequest } from '../api/events.js';
-import { covers } from '../router/access.js';
-import { readLimited } from '../streams.js';
+import { crossSiteProblem, isUnsafeMethod, readJsonBody } from '../router/json-request.js';
 import { MAX_PAGE, type RegistryManagement } from './registry-management.js';
-import { CleanupPolicyError } from '../lifecycle/cleanup/errors.js';
-import { collectGarbage } from '../gc/collector.js';
-import { GcLockedError } from '../gc/lock.js';
-import { parseGcDuration } from '../gc/duration.js';
-import { ulid } from 'ulid';
+import { addCleanupRoutes } from './cleanup-routes.js';
+import { addGcRoutes } from './gc-routes.js';
+import {
+  catalog,
+  cleanupCall,
+  del,
+  managementContext,
+  nextLink,
+  parse,
+  presentDeletion,
+  pull,
+  type ManagementAuthorizer,
+} from './route-support.js';
 
-/**
- * Decides what the caller of a management request may do among `wanted`; throws a
- * RegistryError (e.g. UNAUTHORIZED with a challenge) to refuse outright.
- */
-export type ManagementAuthorizer = (request: Request, wanted: readonly AccessRequest[], env: unknown) => Promise<readonly AccessRequest[]>;
+export type { ManagementAuthorizer } from './route-support.js';
 
 export interface ManagementRoutesOptions {
   /** Default: the registry's `onAuthorize` hook asked with `wanted` as optional access; everything when there is none. */
   readonly authorize?: ManagementAuthorizer;
+  /**
+   * Origins (`https://registry.example.com`) whose browser pages may change state besides the
+   * request's own (its `Host`); default none.
+   */
+  readonly trustedOrigins?: readonly string[];
 }
 
 const order = z.enum(['asc', 'desc']).optional();
@@ -71,11 +84,8 @@ const tagsQuery = z.object({
   per_page: perPage,
   cursor: z.string().max(2000).optional(),
 });
-const bulkBody = z.strictObject({ tags: z.array(z.string()).min(1).max(1000) });
+const bulkBody = z.strictObject({ tags: z.array(z.string().max(256)).min(1).max(1000) });
 const renameBody = z.strictObject({ to: z.string().min(1).max(300) });
-
-const pull = (name: string): AccessRequest => ({ type: 'repository', name, actions: ['pull'] });
-const del = (name: string): AccessRequest => ({ type: 'repository', name, actions: ['delete'] });
 
 export function createManagementRoutes(management: RegistryManagement, options: ManagementRoutesOptions = {}): Hono {
   const hooks = management.api.hooks;
@@ -86,13 +96,8 @@ export function createManagementRoutes(management: RegistryManagement, options: 
       const result = await hooks.onAuthorize({ request, route: 'management', required: [], optional: wanted });
       return result ? result.granted : wanted;
     });
-  const need = async (c: Context, access: AccessRequest) => {
-    const granted = await authorize(c.req.raw, [access], c.env);
-    if (!covers(granted, access)) {
-      throw new RegistryError('DENIED', `requested access to ${access.type} ${access.name} (${access.actions.join(',')}) is denied`);
-    }
-  };
-  const principalOf = (c: Context) => ({ principal: (c.env as { wharfPrincipal?: unknown } | undefined)?.wharfPrincipal, request: eventRequest(c.req.raw) });
+  const ctx = managementContext(management, authorize);
+  const { need } = ctx;
 
   const app = new Hono();
   app.onError(async (error, c) => {
@@ -100,12 +105,21 @@ export function createManagementRoutes(management: RegistryManagement, options: 
       // Unexpected: report it like the distribution routes do; the client sees a bare 500.
       try {
         if (hooks.onError) await hooks.onError(error, { request: c.req.raw });
-        else console.error('wharf: unexpected error in the management API', error);
+        // A client that left mid-request (its body aborted) is no server error: the access log has its line.
+        else if (!c.req.raw.signal.aborted) console.error('wharf: unexpected error in the management API', error);
       } catch {
         // nothing left to report to
       }
     }
     return errorResponse(error);
+  });
+  // First, before credentials are even looked at: a forged request must not count as a failed login.
+  app.use('*', async (c, next) => {
+    if (isUnsafeMethod(c.req.method)) {
+      const problem = crossSiteProblem(c.req.raw, options.trustedOrigins ? { trustedOrigins: options.trustedOrigins } : {});
+      if (problem) throw new RegistryError('DENIED', problem);
+    }
+    await next();
   });
 
   app.get('/repositories', async (c) => {
@@ -118,11 +132,10 @@ export function createManagementRoutes(management: RegistryManagement, options: 
       limit: q.per_page ?? 20,
       ...(q.cursor ? { cursor: q.cursor } : {}),
       withSize: false,
+      visible: ctx.visibleTo(c),
     });
-    const granted = await authorize(c.req.raw, page.items.map((r) => pull(r.name)), c.env);
-    const visible = page.items.filter((r) => covers(granted, pull(r.name)));
     const items = await Promise.all(
-      visible.map(async (r) => ({
+      page.items.map(async (r) => ({
         name: r.name,
         tags_count: r.tagCount,
         size: await management.repositorySize(r.name),
@@ -175,185 +188,61 @@ export function createManagementRoutes(management: RegistryManagement, options: 
   app.delete('/repositories/:name/tags/:tag', async (c) => {
     const name = c.req.param('name');
     await need(c, del(name));
-    await management.deleteTag(name, c.req.param('tag'), principalOf(c));
+    await management.deleteTag(name, c.req.param('tag'), ctx.callOf(c));
     return c.body(null, 204);
   });
 
   app.delete('/repositories/:name/tags', async (c) => {
     const name = c.req.param('name');
     await need(c, del(name));
-    const json = await readJson(c, '{ "tags": ["…"] } or { "name_regex_delete": "…", … }');
-    if (json && typeof json === 'object' && !('tags' in json)) {
+    const json = await readJsonBody(c.req.raw);
+    if (json !== null && typeof json === 'object' && !Array.isArray(json) && !Object.hasOwn(json, 'tags')) {
       const dryRun = c.req.query('dry_run') === 'true';
       const result = await cleanupCall(() => management.cleanup.bulkDelete(name, json, { dryRun }));
       return c.json({ dry_run: result.dryRun, deleted: result.deleted, failed: result.failed, kept: result.kept });
     }
     const body = parse(bulkBody, json);
-    const result = await management.deleteTags(name, body.tags, principalOf(c));
+    const result = await management.deleteTags(name, body.tags, ctx.callOf(c));
     return c.json({ deleted: result.deleted, not_found: result.notFound, failed: result.failed });
   });
 
   app.delete('/repositories/:name', async (c) => {
     const name = c.req.param('name');
     await need(c, del(name));
-    const { job } = await management.deleteRepository(name, principalOf(c));
-    return c.json(presentDeletion(job), 202, { Location: `${new URL(c.req.url).pathname.replace(/\/repositories\/.*$/, '')}/deletions/${job.id}` });
+    const { job } = await management.deleteRepository(name, ctx.callOf(c));
+    return c.json(presentDeletion(job), 202, {
+      Location: `${new URL(c.req.url).pathname.replace(/\/repositories\/.*$/, '')}/deletions/${job.id}`,
+    });
   });
 
   app.post('/repositories/:name/rename', async (c) => {
     const name = c.req.param('name');
-    const { to } = parse(renameBody, await readJson(c, '{ "to": "new/name" }'));
+    // Access first: a caller who may not touch the repository does not get its body read.
     await need(c, del(name));
+    const { to } = parse(renameBody, await readJsonBody(c.req.raw));
     await need(c, { type: 'repository', name: to, actions: ['pull', 'push'] });
-    const result = await management.renameRepository(name, to, principalOf(c));
+    const result = await management.renameRepository(name, to, ctx.callOf(c));
     return c.json({ from: result.from, to: result.to, files_moved: result.files });
   });
 
-  const policies = management.cleanup.policies;
-  app.get('/projects/:project/cleanup_policy', async (c) => {
-    const project = c.req.param('project');
-    await need(c, pull(project));
-    const policy = await cleanupCall(() => policies.get(project));
-    if (!policy) throw new RegistryError('NOT_FOUND', `project ${project} has no cleanup policy`);
-    return c.json(policy);
-  });
-  app.put('/projects/:project/cleanup_policy', async (c) => {
-    const project = c.req.param('project');
-    await need(c, del(project));
-    const input = await readJson(c, '{ "enabled": true, "cadence": "7d", "keep_n": 10, "older_than": "90d", "name_regex": ".*", "name_regex_keep": null }');
-    return c.json(await cleanupCall(() => policies.save(project, input)));
-  });
-  app.delete('/projects/:project/cleanup_policy', async (c) => {
-    const project = c.req.param('project');
-    await need(c, del(project));
-    if (!(await cleanupCall(() => policies.delete(project)))) throw new RegistryError('NOT_FOUND', `project ${project} has no cleanup policy`);
-    return c.body(null, 204);
-  });
-  app.post('/projects/:project/cleanup_policy/run', async (c) => {
-    const project = c.req.param('project');
-    const dryRun = c.req.query('dry_run') === 'true';
-    await need(c, dryRun ? pull(project) : del(project));
-    const raw = await readLimited(c.req.raw.body, 64 * 1024);
-    const text = raw ? new TextDecoder().decode(raw).trim() : '';
-    let policy: unknown;
-    if (text) {
-      try {
-        policy = JSON.parse(text);
-      } catch {
-        throw new RegistryError('PARAMETER_INVALID', 'the body must be a JSON cleanup policy, or empty');
-      }
-    }
-    const result = await cleanupCall(() =>
-      management.cleanup.runner.run(project, { dryRun, ...(policy !== undefined ? { policy } : {}), ...principalOf(c) }),
-    );
-    return c.json(result);
-  });
-  app.get('/projects/:project/cleanup_policy/runs', async (c) => {
-    const project = c.req.param('project');
-    await need(c, pull(project));
-    const state = await cleanupCall(() => policies.state(project));
-    return c.json({ next_run_at: state?.nextRunAt ?? null, unfinished: state?.cursor !== null && state !== null, runs: state?.runs ?? [] });
-  });
+  addCleanupRoutes(app, ctx);
+  addGcRoutes(app, ctx);
 
-  // Garbage collection is registry-wide: it needs the catalog permission (administrators).
-  const gcRuns = new Map<string, { status: 'running' | 'done' | 'failed'; startedAt: string; report: unknown; error: string | null }>();
-  app.post('/gc', async (c) => {
-    await need(c, { type: 'registry', name: 'catalog', actions: ['*'] });
-    const grace = c.req.query('grace');
-    let graceMs: number | undefined;
-    if (grace !== undefined) {
-      graceMs = parseGcDuration(grace) ?? undefined;
-      if (graceMs === undefined) throw new RegistryError('PARAMETER_INVALID', `invalid grace ${JSON.stringify(grace.slice(0, 50))}: expected a duration such as 30m, 1h or 2d`);
-    }
-    const id = ulid();
-    const run = { status: 'running' as const, startedAt: new Date().toISOString(), report: null, error: null };
-    gcRuns.set(id, run);
-    void collectGarbage(management.api.options.storage, {
-      dryRun: c.req.query('dry_run') === 'true',
-      deleteUntagged: c.req.query('delete_untagged') === 'true',
-      ...(graceMs !== undefined ? { graceMs } : {}),
-      hooks,
-    }).then(
-      (report) => gcRuns.set(id, { ...run, status: 'done', report }),
-      (error: unknown) =>
-        gcRuns.set(id, { ...run, status: 'failed', error: error instanceof GcLockedError ? 'another garbage collection is running' : error instanceof Error ? error.message : String(error) }),
-    );
-    return c.json({ id, ...run }, 202, { Location: `${new URL(c.req.url).pathname}/${id}` });
-  });
-  app.get('/gc/:id', async (c) => {
-    await need(c, { type: 'registry', name: 'catalog', actions: ['*'] });
-    const run = gcRuns.get(c.req.param('id'));
-    if (!run) throw new RegistryError('NOT_FOUND', 'no such garbage collection in this process');
-    return c.json({ id: c.req.param('id'), ...run });
-  });
-
-  app.get('/deletions/:id', (c) => {
+  app.get('/deletions/:id', async (c) => {
     const job = management.deletion(c.req.param('id'));
-    if (!job) throw new RegistryError('NOT_FOUND', 'no such repository deletion in this process');
+    // Someone else's job answers like an unknown id: ids must not tell what exists.
+    if (!job || !(await ctx.may(c, pull(job.repository))))
+      throw new RegistryError('NOT_FOUND', 'no such repository deletion in this process');
     return c.json(presentDeletion(job));
   });
 
   app.get('/usage', async (c) => {
     const prefix = c.req.query('prefix');
-    if (!prefix) await need(c, { type: 'registry', name: 'catalog', actions: ['*'] });
-    else await need(c, pull(prefix));
-    const usage = await management.usage(prefix);
+    await need(c, prefix ? pull(prefix) : catalog);
+    const usage = await management.usage(prefix, { visible: ctx.visibleTo(c) });
     return c.json({ prefix: usage.prefix, total_size: usage.total, repositories: usage.repositories });
   });
   // Last: a mounted app's notFound handler is not used by its host, a catch-all route is.
   app.all('*', () => errorResponse(new RegistryError('NOT_FOUND', 'no such management endpoint')));
   return app;
-}
-
-function presentDeletion(job: ReturnType<RegistryManagement['deletion']> & object) {
-  return {
-    id: job.id,
-    repository: job.repository,
-    status: job.status,
-    started_at: job.startedAt,
-    finished_at: job.finishedAt,
-    tags_deleted: job.tagsDeleted,
-    manifests_deleted: job.manifestsDeleted,
-    error: job.error,
-  };
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue?.path.join('.') || 'request';
-    const code = field === 'per_page' ? 'PAGINATION_NUMBER_INVALID' : 'PARAMETER_INVALID';
-    throw new RegistryError(code, `invalid ${field}: ${issue?.message ?? 'unreadable'}`);
-  }
-  return result.data;
-}
-
-/** Run a cleanup call, turning its validation errors into registry errors (400, or 404 for no policy). */
-async function cleanupCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof CleanupPolicyError) {
-      if (error.field === 'project' && /no (cleanup )?policy/i.test(error.message)) throw new RegistryError('NOT_FOUND', error.message);
-      throw new RegistryError(error.field === 'project' ? 'NAME_INVALID' : 'PARAMETER_INVALID', error.message, { detail: { field: error.field, issues: error.issues } });
-    }
-    throw error;
-  }
-}
-
-async function readJson(c: Context, shape: string): Promise<unknown> {
-  const raw = await readLimited(c.req.raw.body, 256 * 1024);
-  if (raw === null) throw new RegistryError('PARAMETER_INVALID', 'the body is larger than 256 KiB');
-  try {
-    return JSON.parse(new TextDecoder().decode(raw));
-  } catch {
-    throw new RegistryError('PARAMETER_INVALID', `the body must be JSON: ${shape}`);
-  }
-}
-
-function nextLink(c: Context, cursor: string): string {
-  const url = new URL(c.req.url);
-  url.searchParams.set('cursor', cursor);
-  return `<${url.pathname}${url.search}>; rel="next"`;
 }

@@ -1,6 +1,7 @@
 /** The OCI content descriptor (image-spec descriptor.md) as a zod schema. @module */
 import { z } from 'zod';
 import { tryParseDigest } from '../digest.js';
+import { boundedArray, boundedRecord } from './bounded-collections.js';
 
 const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 
@@ -14,18 +15,18 @@ export const platformSchema = z.looseObject({
   architecture: z.string(),
   os: z.string(),
   'os.version': z.string().optional(),
-  'os.features': z.array(z.string()).optional(),
+  'os.features': boundedArray(z.string()).optional(),
   variant: z.string().optional(),
-  features: z.array(z.string()).optional(),
+  features: boundedArray(z.string()).optional(),
 });
 
-export const annotationsSchema = z.record(z.string(), z.string());
+export const annotationsSchema = boundedRecord(z.string());
 
 export const descriptorSchema = z.looseObject({
   mediaType: mediaTypeSchema,
   digest: digestSchema,
   size: z.number().int().nonnegative(),
-  urls: z.array(z.string()).optional(),
+  urls: boundedArray(z.string()).optional(),
   annotations: annotationsSchema.optional(),
   data: z.string().optional(),
   artifactType: mediaTypeSchema.optional(),

@@ -8,6 +8,7 @@
 import { digestOf, parseDigest, tryParseDigest, type Digest } from '../digest.js';
 import { RegistryError } from '../errors/registry-error.js';
 import { ignoreNotFound } from '../blobs/blob-store.js';
+import { ADMIT_ALL, type Admit } from '../blobs/admission.js';
 import { NO_GC, touchExisting, type GcSignal } from '../gc/gc-signal.js';
 import { touchReferences } from '../gc/touch-references.js';
 import type { RepositoryLinks } from '../blobs/repository-links.js';
@@ -20,6 +21,11 @@ import { ManifestCache } from './manifest-cache.js';
 import { parseManifest } from './parse.js';
 import type { ParsedManifest } from './parsed-manifest.js';
 import { referrerDescriptor, type Referrers } from './referrers.js';
+import { mapInBatches } from './event-loop.js';
+import { byKind, findMissing, missingReferencesError, referencesOf, type ManifestReference } from './reference-check.js';
+
+/** Tags looked at the same time when a manifest is deleted. */
+const TAG_CONCURRENCY = 16;
 
 /** A reference from a URL: a tag or a digest. */
 export type Reference = { readonly tag: string } | { readonly digest: Digest };
@@ -39,13 +45,17 @@ export class ManifestStore {
   readonly #now: () => Date;
   readonly #gc: GcSignal | undefined;
 
-  /** @param gc tells whether a garbage collection may be running (see gc/protocol.ts). */
+  /**
+   * @param gc tells whether a garbage collection may be running (see gc/protocol.ts).
+   * @param admit wraps storing a manifest new to the repository (the storage quota refuses it).
+   */
   constructor(
     private readonly driver: StorageDriver,
     private readonly links: RepositoryLinks,
     private readonly referrers: Referrers,
     now: () => Date = () => new Date(),
     gc?: GcSignal,
+    private readonly admit: Admit = ADMIT_ALL,
   ) {
     this.#now = now;
     this.#gc = gc;
@@ -55,8 +65,9 @@ export class ManifestStore {
    * Validate and store a manifest, then point `tags` at it.
    * @param expectedDigest when PUT by digest: the body must have it.
    * @throws RegistryError MANIFEST_INVALID, MANIFEST_UNVERIFIED, DIGEST_INVALID,
-   *   MANIFEST_BLOB_UNKNOWN (one error per missing digest), NAME_INVALID / TAG_INVALID for a
-   *   schema 1 manifest whose embedded name or tag disagrees with the URL.
+   *   MANIFEST_BLOB_UNKNOWN (one error per missing digest, at most 100, then one saying how
+   *   many more), NAME_INVALID / TAG_INVALID for a schema 1 manifest whose embedded name or
+   *   tag disagrees with the URL.
    */
   async put(
     name: string,
@@ -75,11 +86,11 @@ export class ManifestStore {
     }
     if (parsed.embedded) {
       if (parsed.embedded.name !== name) {
-        throw new RegistryError('NAME_INVALID', `the schema 1 manifest names repository ${JSON.stringify(parsed.embedded.name)}, but it was pushed to ${JSON.stringify(name)}`);
+        throw new RegistryError('NAME_INVALID', `the schema 1 manifest names repository ${JSON.stringify(parsed.embedded.name.slice(0, 256))}, but it was pushed to ${JSON.stringify(name)}`);
       }
       const urlTag = tags[0];
       if (urlTag !== undefined && !expectedDigest && parsed.embedded.tag !== urlTag) {
-        throw new RegistryError('TAG_INVALID', `the schema 1 manifest names tag ${JSON.stringify(parsed.embedded.tag)}, but it was pushed as ${JSON.stringify(urlTag)}`);
+        throw new RegistryError('TAG_INVALID', `the schema 1 manifest names tag ${JSON.stringify(parsed.embedded.tag.slice(0, 140))}, but it was pushed as ${JSON.stringify(urlTag)}`);
       }
     }
     // While a garbage collection may run, what the manifest reuses is touched (gc/protocol.ts).
@@ -96,7 +107,9 @@ export class ManifestStore {
     // The revision is durable before any tag can point at it; an identical re-push skips it.
     const revisionPath = pathFor({ kind: 'revision', name, digest });
     const writeRevision = () => this.driver.putContent(revisionPath, encodeRevision({ ...link, pushedAt: now }, body));
-    if (!(gc.active ? await touchExisting(this.driver, revisionPath, gc.runs) : await this.has(name, digest))) await writeRevision();
+    if (!(gc.active ? await touchExisting(this.driver, revisionPath, gc.runs) : await this.has(name, digest))) {
+      await this.admit({ repository: name, digest, size: body.byteLength, kind: 'manifest' }, writeRevision);
+    }
     this.#cache.set(digest.value, body);
     const writes: Promise<void>[] = tags.map((tag) => this.#writeTag(name, tag, link, now));
     if (parsed.subject) {
@@ -183,14 +196,13 @@ export class ManifestStore {
     const link = await this.resolve(name, { digest });
     const removed: string[] = [];
     const tags = await this.tags(name).catch(() => [] as string[]);
-    await Promise.all(
-      tags.map(async (tag) => {
-        const tagLink = await this.resolve(name, { tag }).catch(() => null);
-        if (tagLink?.digest !== digest.value) return;
-        await this.driver.delete(pathFor({ kind: 'tag', name, tag })).catch(ignoreNotFound);
-        removed.push(tag);
-      }),
-    );
+    // A repository can have any number of tags: a bounded number of reads at a time.
+    await mapInBatches(tags, TAG_CONCURRENCY, async (tag) => {
+      const tagLink = await this.resolve(name, { tag }).catch(() => null);
+      if (tagLink?.digest !== digest.value) return;
+      await this.driver.delete(pathFor({ kind: 'tag', name, tag })).catch(ignoreNotFound);
+      removed.push(tag);
+    });
     const subject = link.subject ? tryParseDigest(link.subject) : null;
     if (subject) await this.referrers.remove(name, subject, digest);
     await this.driver.delete(pathFor({ kind: 'revision', name, digest })).catch(ignoreNotFound);
@@ -225,33 +237,28 @@ export class ManifestStore {
   }
 
   /**
+   * Check that what the manifest references is in the repository (see reference-check.ts for
+   * the bounds on that work).
    * @param touch the runs of the collections that may be going on: touch what is referenced
    *   (and fail on what a collection took) instead of checking it; `null` when none is.
+   * @throws RegistryError MANIFEST_BLOB_UNKNOWN listing what is missing.
    */
   async #checkReferences(name: string, parsed: ParsedManifest, touch: readonly string[] | null): Promise<void> {
-    const blobs = [...new Set(parsed.blobs)];
-    const manifests = [...new Set(parsed.manifests)];
-    const missing: string[] = touch ? await touchReferences(this.driver, name, parsed, touch) : [];
-    await Promise.all(touch ? [] : [
-      ...blobs.map(async (d) => {
+    const found = await findMissing(referencesOf(parsed), (batch) =>
+      touch ? touchReferences(this.driver, name, byKind(batch), touch) : this.#absent(name, batch),
+    );
+    if (found.listed.length > 0) throw missingReferencesError(name, found);
+  }
+
+  /** The digests of `batch` that are not in the repository (a blob may also be a manifest there). */
+  async #absent(name: string, batch: readonly ManifestReference[]): Promise<string[]> {
+    const present = await Promise.all(
+      batch.map(async ({ digest: d, kind }) => {
         const digest = parseDigest(d);
-        if (!(await this.links.has(name, digest)) && !(await this.has(name, digest))) missing.push(d);
+        return (kind === 'blob' && (await this.links.has(name, digest))) || (await this.has(name, digest));
       }),
-      ...manifests.map(async (d) => {
-        if (!(await this.has(name, parseDigest(d)))) missing.push(d);
-      }),
-    ]);
-    if (missing.length === 0) return;
-    const order = [...blobs, ...manifests];
-    missing.sort((a, b) => order.indexOf(a) - order.indexOf(b));
-    const what = (d: string) => (manifests.includes(d) ? 'manifest' : 'blob');
-    const errors = missing.map((d) => ({
-      code: 'MANIFEST_BLOB_UNKNOWN' as const,
-      message: `the manifest references ${what(d)} ${d}, which is not in repository ${name}: push it to this repository first`,
-      detail: { digest: d },
-    }));
-    const [first, ...rest] = errors;
-    throw new RegistryError('MANIFEST_BLOB_UNKNOWN', first?.message, { detail: first?.detail, additional: rest });
+    );
+    return batch.filter((_, i) => !present[i]).map((r) => r.digest);
   }
 
   async #unknown(name: string, reference: Reference): Promise<RegistryError> {

@@ -125,6 +125,16 @@ describe('schema 1', () => {
     expect(await codeOf(parseManifest(enc(text), null))).toMatch(/^MANIFEST_(UNVERIFIED|INVALID)/);
   });
 
+  it('should verify at most 8 signatures, refusing more before checking any', async () => {
+    // Each signature hashes the whole payload: a body full of copies cost seconds of CPU.
+    const { body, payload } = await signSchema1(manifest);
+    const [signature] = JSON.parse(new TextDecoder().decode(body)).signatures;
+    const at = payload.lastIndexOf('\n}');
+    const withCopies = (n: number) => enc(`${payload.slice(0, at)},\n   "signatures": ${JSON.stringify(Array(n).fill(signature), null, 3)}${payload.slice(at)}`);
+    expect((await parseManifest(withCopies(8), null)).mediaType).toBe(MEDIA_TYPES.dockerSchema1Signed);
+    expect(await codeOf(parseManifest(withCopies(9), null))).toMatch(/^MANIFEST_INVALID: .*9 signatures; at most 8/);
+  });
+
   it('should accept an unsigned schema 1 manifest and refuse mismatched history', async () => {
     expect((await parseManifest(enc(manifest), MEDIA_TYPES.dockerSchema1)).mediaType).toBe(MEDIA_TYPES.dockerSchema1);
     expect(await codeOf(parseManifest(enc({ ...manifest, history: [] }), null))).toMatch(/history has 0/);

@@ -28,6 +28,10 @@ export function isManifestMediaType(mediaType: string): boolean {
  * @throws RegistryError MANIFEST_INVALID, MANIFEST_UNVERIFIED
  */
 export async function parseManifest(body: Uint8Array, contentType: string | null | undefined): Promise<ParsedManifest> {
+  // Deep nesting costs JSON.parse about a second per 4 MiB; no manifest format needs it.
+  if (nestedDeeperThan(body, MAX_DEPTH)) {
+    throw new RegistryError('MANIFEST_INVALID', `the manifest nests arrays and objects deeper than ${MAX_DEPTH} levels`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
@@ -42,8 +46,8 @@ export async function parseManifest(body: Uint8Array, contentType: string | null
   const mediaType = chooseMediaType(obj, header);
   const format = MANIFEST_FORMATS.get(mediaType);
   if (!format) {
-    throw new RegistryError('MANIFEST_INVALID', `unsupported manifest media type ${JSON.stringify(mediaType)}`, {
-      detail: { mediaType },
+    throw new RegistryError('MANIFEST_INVALID', `unsupported manifest media type ${preview(mediaType)}`, {
+      detail: { mediaType: mediaType.slice(0, PREVIEW_CHARS) },
     });
   }
   return format.parse(body, obj, mediaType);
@@ -55,13 +59,13 @@ function chooseMediaType(json: Record<string, unknown>, header: string): string 
     return Array.isArray(json.signatures) ? MEDIA_TYPES.dockerSchema1Signed : MEDIA_TYPES.dockerSchema1;
   }
   if (schemaVersion !== 2) {
-    throw new RegistryError('MANIFEST_INVALID', `unsupported schemaVersion ${JSON.stringify(schemaVersion)}: expected 1 or 2`);
+    throw new RegistryError('MANIFEST_INVALID', `unsupported schemaVersion ${preview(schemaVersion)}: expected 1 or 2`);
   }
   if (mediaType !== undefined) {
     if (typeof mediaType !== 'string') throw new RegistryError('MANIFEST_INVALID', 'mediaType must be a string');
     // distribution spec: when the manifest has a mediaType, Content-Type must equal it.
     if (header && MANIFEST_FORMATS.has(header) && header !== mediaType) {
-      throw new RegistryError('MANIFEST_INVALID', `Content-Type ${header} does not match the manifest's mediaType ${mediaType}`);
+      throw new RegistryError('MANIFEST_INVALID', `Content-Type ${header} does not match the manifest's mediaType ${preview(mediaType)}`);
     }
     return mediaType;
   }
@@ -69,4 +73,36 @@ function chooseMediaType(json: Record<string, unknown>, header: string): string 
     return header;
   }
   return Array.isArray(json.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest;
+}
+
+/** Deepest nesting of arrays and objects accepted in a manifest (the formats need about 5). */
+const MAX_DEPTH = 64;
+
+/** Whether JSON text nests deeper than `max`, by a scan of its brackets outside strings. */
+export function nestedDeeperThan(json: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/** What an error message repeats of a value from the manifest, which can be megabytes long. */
+const PREVIEW_CHARS = 200;
+
+function preview(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > PREVIEW_CHARS ? `${value.slice(0, PREVIEW_CHARS)}…` : value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
 }

@@ -10,6 +10,7 @@ import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { pathFor } from '../storage/paths.js';
 import { fromUtf8, utf8 } from '../streams.js';
 import type { Descriptor } from './descriptor.js';
+import { mapInBatches } from './event-loop.js';
 import type { ManifestLink } from './manifest-link.js';
 import type { ParsedManifest } from './parsed-manifest.js';
 
@@ -26,6 +27,9 @@ export function referrerDescriptor(link: ManifestLink, parsed: ParsedManifest): 
     ...(parsed.annotations ? { annotations: { ...parsed.annotations } } : {}),
   };
 }
+
+/** Referrer entries read at the same time. */
+const READ_CONCURRENCY = 16;
 
 export class Referrers {
   constructor(private readonly driver: StorageDriver) {}
@@ -50,15 +54,14 @@ export class Referrers {
       if (error instanceof PathNotFoundError) return [];
       throw error;
     }
-    const descriptors = await Promise.all(
-      entries.map(async (entry) => {
-        try {
-          return JSON.parse(fromUtf8(await this.driver.getContent(entry))) as ReferrerDescriptor;
-        } catch {
-          return null; // deleted meanwhile, or unreadable: not listed
-        }
-      }),
-    );
+    // A subject can have any number of referrers: a bounded number of reads at a time.
+    const descriptors = await mapInBatches(entries, READ_CONCURRENCY, async (entry) => {
+      try {
+        return JSON.parse(fromUtf8(await this.driver.getContent(entry))) as ReferrerDescriptor;
+      } catch {
+        return null; // deleted meanwhile, or unreadable: not listed
+      }
+    });
     return descriptors
       .filter((d): d is ReferrerDescriptor => d !== null && (artifactType === undefined || d.artifactType === artifactType))
       .sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));

@@ -100,7 +100,8 @@ async function route(api: RegistryApi, options: AppOptions, request: Request, me
 async function report(api: RegistryApi, error: unknown, request: Request): Promise<void> {
   try {
     if (api.hooks.onError) await api.hooks.onError(error, { request });
-    else console.error('wharf: unexpected error', error);
+    // A client that left mid-request (its body aborted) is no server error: the access log has its line.
+    else if (!request.signal.aborted) console.error('wharf: unexpected error', error);
   } catch {
     // nothing left to report to
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseDigest } from '../digest.js';
 import { PATH_PATTERN } from './driver.js';
@@ -6,6 +7,7 @@ import { pathFor, type PathSpec } from './paths.js';
 const digest = parseDigest(`sha256:${'ab'.repeat(32)}`);
 const other = parseDigest(`sha256:${'cd'.repeat(32)}`);
 const name = 'group/project/image';
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const table: Array<[PathSpec, string]> = [
   [{ kind: 'blobsRoot' }, '/wharf/v1/blobs'],
@@ -42,6 +44,8 @@ const table: Array<[PathSpec, string]> = [
   [{ kind: 'eventSending', endpoint: 'webhook', file: '01HZY0000000000000000000AB.0.P1.17' }, '/wharf/v1/_events/webhook/sending/01HZY0000000000000000000AB.0.P1.17'],
   [{ kind: 'eventDeadDir', endpoint: 'webhook' }, '/wharf/v1/_events/webhook/dead'],
   [{ kind: 'eventDead', endpoint: 'webhook', file: '01HZY0000000000000000000AB' }, '/wharf/v1/_events/webhook/dead/01HZY0000000000000000000AB'],
+  [{ kind: 'quotaReservationsDir', namespace: 'team' }, `/wharf/v1/_quota/${sha256Hex('team')}`],
+  [{ kind: 'quotaReservation', namespace: 'team', file: `1733152202000.1024.sha256-${digest.hex}.6f1c2a3b.published` }, `/wharf/v1/_quota/${sha256Hex('team')}/1733152202000.1024.sha256-${digest.hex}.6f1c2a3b.published`],
 ];
 
 describe('storage layout', () => {

@@ -45,6 +45,11 @@
  *     ├── queue/<id>.<attempts>.<notBefore>        events waiting, in id (ULID) order
  *     ├── sending/<id>.<attempts>.<owner>.<at>     claimed by a process while it posts them
  *     └── dead/<id>                                given up on after the last attempt
+ * /wharf/v1/_quota/<sha256 of the namespace, hex>/<at>.<size>.<alg>-<hex>.<id>.<state>
+ *                                                  a push admitted under a namespace's storage
+ *                                                  quota, being published or lately done: the
+ *                                                  name says it all, the content is the
+ *                                                  repository (see management/quota-reservations.ts)
  * ```
  *
  * Links and tags are files, not directories of files, and the directories that change on every
@@ -65,6 +70,7 @@ export const BLOBS_ROOT = `${LAYOUT_ROOT}/blobs`;
 export const CLEANUP_ROOT = `${LAYOUT_ROOT}/_lifecycle/cleanup`;
 export const GC_ROOT = `${LAYOUT_ROOT}/_gc`;
 export const EVENTS_ROOT = `${LAYOUT_ROOT}/_events`;
+export const QUOTA_ROOT = `${LAYOUT_ROOT}/_quota`;
 
 interface DigestRef {
   readonly algorithm: DigestAlgorithm;
@@ -111,7 +117,10 @@ export type PathSpec =
   | { readonly kind: 'eventSendingDir'; readonly endpoint: string }
   | { readonly kind: 'eventSending'; readonly endpoint: string; readonly file: string }
   | { readonly kind: 'eventDeadDir'; readonly endpoint: string }
-  | { readonly kind: 'eventDead'; readonly endpoint: string; readonly file: string };
+  | { readonly kind: 'eventDead'; readonly endpoint: string; readonly file: string }
+  /** `namespace` is any string (hashed into the path). */
+  | { readonly kind: 'quotaReservationsDir'; readonly namespace: string }
+  | { readonly kind: 'quotaReservation'; readonly namespace: string; readonly file: string };
 
 /** The storage path for a spec. Names, tags and ids must already be validated. */
 export function pathFor(spec: PathSpec): string {
@@ -191,6 +200,10 @@ export function pathFor(spec: PathSpec): string {
       return `${EVENTS_ROOT}/${spec.endpoint}/dead`;
     case 'eventDead':
       return `${EVENTS_ROOT}/${spec.endpoint}/dead/${spec.file}`;
+    case 'quotaReservationsDir':
+      return `${QUOTA_ROOT}/${createHash('sha256').update(spec.namespace).digest('hex')}`;
+    case 'quotaReservation':
+      return `${pathFor({ kind: 'quotaReservationsDir', namespace: spec.namespace })}/${spec.file}`;
     default: {
       const never: never = spec;
       throw new Error(`unknown path spec ${JSON.stringify(never)}`);

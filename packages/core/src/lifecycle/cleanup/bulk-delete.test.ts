@@ -36,6 +36,13 @@ describe('bulk delete', () => {
     expect(refusal({ name_regex_delete: '.*', extra: 1 }).field).toBe('extra');
   });
 
+  it('should refuse keys that reach prototypes and bodies that are not objects', () => {
+    expect(refusal(JSON.parse('{"name_regex_delete":".*","__proto__":{"keep_n":0}}')).field).toBe('__proto__');
+    expect(refusal(JSON.parse('{"constructor":1}')).field).toBe('constructor');
+    expect(refusal([]).field).toBe('(request)');
+    expect(refusal({ name_regex_delete: '.*', older_than: '1d '.repeat(100) }).field).toBe('older_than');
+  });
+
   it('should never delete latest, even with .*', async () => {
     const { target, now } = setup();
     const result = await bulkDeleteTags(target, 'team/app', { name_regex_delete: '.*' }, { now });

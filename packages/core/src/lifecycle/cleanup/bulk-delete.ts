@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './durations.js';
-import { CleanupPolicyError, type CleanupIssue } from './errors.js';
+import { CleanupPolicyError, inputIssues, type CleanupIssue } from './errors.js';
 import { compileTagPattern } from './patterns.js';
 import { planCleanup, type CleanupRules, type KeptReason } from './plan.js';
 import type { CleanupTarget } from './target.js';
@@ -56,7 +56,7 @@ const schema = z.strictObject({
     ])
     .nullable()
     .optional(),
-  older_than: z.string().nullable().optional(),
+  older_than: z.string().max(100).nullable().optional(),
 });
 
 /**
@@ -66,16 +66,10 @@ const schema = z.strictObject({
 export function parseBulkDeleteParams(input: unknown): CleanupRules {
   const parsed = schema.safeParse(input ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      (issue): CleanupIssue =>
-        issue.code === 'unrecognized_keys'
-          ? {
-              field: issue.keys[0] ?? '(unknown)',
-              message: 'unknown field; allowed: name_regex_delete, name_regex_keep, keep_n, older_than',
-            }
-          : { field: String(issue.path[0]), message: issue.path[0] === 'keep_n' ? 'must be a non-negative integer' : 'must be a string' },
+    const allowed = ['name_regex_delete', 'name_regex_keep', 'keep_n', 'older_than'];
+    throw new CleanupPolicyError(
+      inputIssues(parsed.error.issues, (field) => (field === 'keep_n' ? 'must be a non-negative integer' : 'must be a string'), allowed),
     );
-    throw new CleanupPolicyError(issues as [CleanupIssue, ...CleanupIssue[]]);
   }
   const p = parsed.data;
   const field = p.name_regex_delete !== undefined ? 'name_regex_delete' : p.name_regex !== undefined ? 'name_regex' : 'name_regex_delete';

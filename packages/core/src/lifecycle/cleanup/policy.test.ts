@@ -48,6 +48,22 @@ describe('cleanup policy', () => {
     expect(refusal({ keepN: 5 }).field).toBe('keepN');
   });
 
+  it('should refuse keys that reach prototypes, and bodies that are not objects, naming them', () => {
+    for (const body of ['{"__proto__":{"enabled":true}}', '{"constructor":{"prototype":{}}}', '{"prototype":1}', '{"enabled":true,"__proto__":null}']) {
+      expect(refusal(JSON.parse(body)).message, body).toMatch(/^(__proto__|constructor|prototype): unknown field/);
+    }
+    expect(refusal([]).field).toBe('(request)');
+    expect(refusal('x').field).toBe('(request)');
+  });
+
+  it('should name at most five unknown keys, shortened, and count the rest', () => {
+    const input = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${'k'.repeat(500)}${i}`, 1]));
+    const error = refusal(input);
+    expect(error.issues).toHaveLength(1);
+    expect(error.message).toContain('and 45 more');
+    expect(error.message.length).toBeLessThan(700);
+  });
+
   it('should refuse invalid patterns naming the field', () => {
     expect(refusal({ name_regex: '(' }).field).toBe('name_regex');
     expect(refusal({ name_regex_keep: '[' }).field).toBe('name_regex_keep');

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { explainInvalidName } from '../../names.js';
 import { CADENCES, KEEP_N_VALUES, OLDER_THAN_VALUES, parseDuration, type Cadence, type KeepN, type OlderThan } from './durations.js';
-import { CleanupPolicyError, type CleanupIssue } from './errors.js';
+import { CleanupPolicyError, inputIssues, type CleanupIssue } from './errors.js';
 import { compileTagPattern, explainInvalidPattern } from './patterns.js';
 import type { CleanupRules } from './plan.js';
 
@@ -82,7 +82,7 @@ const HINTS: Record<string, string> = {
 
 /**
  * Validate a (partial) policy and apply it over `base`.
- * @param input GitLab-shaped fields; unknown fields are refused.
+ * @param input GitLab-shaped fields; unknown fields (`__proto__`, `constructor` among them) are refused.
  * @param base what the fields not given keep (default {@link DEFAULT_CLEANUP_POLICY}).
  * @throws CleanupPolicyError naming each invalid field (`cadence`, `name_regex`, …).
  * @example
@@ -91,13 +91,13 @@ const HINTS: Record<string, string> = {
 export function parseCleanupPolicy(input: unknown, base: CleanupPolicy = DEFAULT_CLEANUP_POLICY): CleanupPolicy {
   const parsed = inputSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue): CleanupIssue => {
-      if (issue.code === 'unrecognized_keys')
-        return { field: issue.keys[0] ?? '(unknown)', message: `unknown field; allowed: ${Object.keys(HINTS).join(', ')}` };
-      const field = String(issue.path[0] ?? '(policy)');
-      return { field, message: HINTS[field] ?? issue.message };
-    });
-    throw new CleanupPolicyError(issues as [CleanupIssue, ...CleanupIssue[]]);
+    throw new CleanupPolicyError(
+      inputIssues(
+        parsed.error.issues,
+        (field, issue) => (Object.hasOwn(HINTS, field) ? HINTS[field] : undefined) ?? issue.message,
+        Object.keys(HINTS),
+      ),
+    );
   }
   const { name_regex_delete, name_regex, ...rest } = parsed.data;
   const given = name_regex_delete ?? name_regex;

@@ -7,13 +7,14 @@ import { z } from 'zod';
 import { annotationsSchema, descriptorSchema, mediaTypeSchema } from '../descriptor.js';
 import { MEDIA_TYPES } from '../media-types.js';
 import type { ManifestFormat, ParsedManifest } from '../parsed-manifest.js';
+import { boundedArray } from '../bounded-collections.js';
 import { validateManifest } from './validate.js';
 
 const ociIndexSchema = z.looseObject({
   schemaVersion: z.literal(2),
   mediaType: z.literal(MEDIA_TYPES.ociIndex).optional(),
   artifactType: mediaTypeSchema.optional(),
-  manifests: z.array(descriptorSchema),
+  manifests: boundedArray(descriptorSchema),
   subject: descriptorSchema.optional(),
   annotations: annotationsSchema.optional(),
 });
@@ -21,7 +22,7 @@ const ociIndexSchema = z.looseObject({
 const manifestListSchema = z.looseObject({
   schemaVersion: z.literal(2),
   mediaType: z.literal(MEDIA_TYPES.dockerManifestList),
-  manifests: z.array(descriptorSchema),
+  manifests: boundedArray(descriptorSchema),
 });
 
 export const ociIndexFormat: ManifestFormat = {

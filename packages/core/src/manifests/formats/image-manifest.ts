@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { descriptorSchema, annotationsSchema, mediaTypeSchema, type Descriptor } from '../descriptor.js';
 import { FOREIGN_LAYER_TYPES, MEDIA_TYPES } from '../media-types.js';
 import type { ManifestFormat, ParsedManifest } from '../parsed-manifest.js';
+import { boundedArray } from '../bounded-collections.js';
 import { validateManifest } from './validate.js';
 
 const ociManifestSchema = z.looseObject({
@@ -15,7 +16,7 @@ const ociManifestSchema = z.looseObject({
   mediaType: z.literal(MEDIA_TYPES.ociManifest).optional(),
   artifactType: mediaTypeSchema.optional(),
   config: descriptorSchema,
-  layers: z.array(descriptorSchema),
+  layers: boundedArray(descriptorSchema),
   subject: descriptorSchema.optional(),
   annotations: annotationsSchema.optional(),
 });
@@ -24,7 +25,7 @@ const dockerSchema2Schema = z.looseObject({
   schemaVersion: z.literal(2),
   mediaType: z.literal(MEDIA_TYPES.dockerSchema2),
   config: descriptorSchema,
-  layers: z.array(descriptorSchema),
+  layers: boundedArray(descriptorSchema),
 });
 
 /** Layers that are required to be in the registry: all but foreign ones that carry URLs. */

@@ -13,6 +13,7 @@ import { flattenedVerify, importJWK, importX509, base64url, type JWK } from 'jos
 import { z } from 'zod';
 import { RegistryError } from '../../errors/registry-error.js';
 import { digestSchema } from '../descriptor.js';
+import { boundedArray } from '../bounded-collections.js';
 import { MEDIA_TYPES } from '../media-types.js';
 import type { ManifestFormat, ParsedManifest } from '../parsed-manifest.js';
 import { validateManifest } from './validate.js';
@@ -22,12 +23,12 @@ const schema1Schema = z.looseObject({
   name: z.string().min(1),
   tag: z.string(),
   architecture: z.string().optional(),
-  fsLayers: z.array(z.object({ blobSum: digestSchema })),
-  history: z.array(z.object({ v1Compatibility: z.string() })),
+  fsLayers: boundedArray(z.object({ blobSum: digestSchema })),
+  history: boundedArray(z.object({ v1Compatibility: z.string() })),
 });
 
 const signatureSchema = z.object({
-  header: z.looseObject({ jwk: z.record(z.string(), z.unknown()).optional(), x5c: z.array(z.string()).optional(), alg: z.string() }),
+  header: z.looseObject({ jwk: z.record(z.string(), z.unknown()).optional(), x5c: boundedArray(z.string()).optional(), alg: z.string() }),
   signature: z.string(),
   protected: z.string(),
 });
@@ -42,11 +43,20 @@ function unverified(message: string): RegistryError {
   return new RegistryError('MANIFEST_UNVERIFIED', `schema 1 signature verification failed: ${message}`);
 }
 
+/**
+ * Signatures accepted on one manifest. Docker signs once; each signature costs a hash of the
+ * whole payload, so without a bound a 4 MiB body of self-signed copies would cost minutes.
+ */
+const MAX_SIGNATURES = 8;
+
 /** Verify every signature and return the signed payload. */
 async function verifiedPayload(body: Uint8Array, signatures: unknown): Promise<Uint8Array> {
+  if (Array.isArray(signatures) && signatures.length > MAX_SIGNATURES) {
+    throw invalid(`${signatures.length} signatures; at most ${MAX_SIGNATURES} are accepted`);
+  }
   const parsed = z.array(signatureSchema).min(1).safeParse(signatures);
   if (!parsed.success) throw invalid('`signatures` must be a non-empty array of {header, signature, protected}');
-  let payload: Uint8Array | null = null;
+  let payload: { bytes: Uint8Array; encoded: string } | null = null;
   for (const sig of parsed.data) {
     let prot: z.infer<typeof protectedSchema>;
     try {
@@ -59,22 +69,19 @@ async function verifiedPayload(body: Uint8Array, signatures: unknown): Promise<U
     const candidate = new Uint8Array(prot.formatLength + tail.byteLength);
     candidate.set(body.subarray(0, prot.formatLength));
     candidate.set(tail, prot.formatLength);
-    if (payload && Buffer.compare(Buffer.from(payload), Buffer.from(candidate)) !== 0) {
+    if (payload && Buffer.compare(Buffer.from(payload.bytes), Buffer.from(candidate)) !== 0) {
       throw unverified('signatures cover different payloads');
     }
-    payload = candidate;
+    payload ??= { bytes: candidate, encoded: base64url.encode(candidate) };
     const key = await signingKey(sig.header);
     try {
-      await flattenedVerify(
-        { protected: sig.protected, payload: base64url.encode(candidate), signature: sig.signature, header: { alg: sig.header.alg } },
-        key,
-      );
+      await flattenedVerify({ protected: sig.protected, payload: payload.encoded, signature: sig.signature, header: { alg: sig.header.alg } }, key);
     } catch {
       throw unverified('a signature does not match the manifest');
     }
   }
   if (!payload) throw unverified('no signatures');
-  return payload;
+  return payload.bytes;
 }
 
 async function signingKey(header: z.infer<typeof signatureSchema>['header']) {

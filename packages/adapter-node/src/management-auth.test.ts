@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { createTokenVerifier, KeyRing, LoginThrottle, type AccessRequest, type AuthHooks } from '@wharf/core';
+import { createManagementAuthorizer } from './management-auth.js';
+
+async function setup() {
+  const calls = { authenticate: 0 };
+  const hooks: AuthHooks = {
+    authenticate(credentials) {
+      calls.authenticate++;
+      return credentials.kind === 'password' && credentials.password === 'right' ? { subject: credentials.username } : null;
+    },
+    authorize: (_principal, requested) => requested,
+  };
+  const keys = await KeyRing.generate();
+  const verifier = createTokenVerifier({ issuer: 'test', service: 'test', keys });
+  const throttle = new LoginThrottle({ freeFailures: 1 });
+  return { calls, throttle, authorize: createManagementAuthorizer(hooks, verifier, throttle) };
+}
+const basic = (user: string, secret: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}` });
+const pull = (name: string): AccessRequest => ({ type: 'repository', name, actions: ['pull'] });
+
+describe('management authorizer', () => {
+  it('should check the credentials of one request once, however many batches a listing asks about', async () => {
+    const { calls, authorize } = await setup();
+    const request = new Request('http://registry.test/api/v1/registry/repositories', { headers: basic('alice', 'right') });
+    for (let i = 0; i < 5; i++) expect(await authorize(request, [pull(`team/r${i}`)], undefined)).toEqual([pull(`team/r${i}`)]);
+    expect(calls.authenticate).toBe(1);
+    await authorize(new Request('http://registry.test/', { headers: basic('alice', 'right') }), [pull('team/x')], undefined);
+    expect(calls.authenticate).toBe(2);
+  });
+
+  it('should count a wrong password once per request', async () => {
+    const { throttle, authorize } = await setup();
+    const request = new Request('http://registry.test/', { headers: basic('alice', 'wrong') });
+    for (let i = 0; i < 3; i++)
+      await expect(authorize(request, [pull('team/a')], undefined)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    // One free failure: a second counted failure would lock the account.
+    expect(throttle.retryAfterMs('alice')).toBe(0);
+  });
+});
