@@ -7,6 +7,7 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // built standalone server (`npm test` builds first).
 const alias = {
   '@wharf/core/testing': src('./packages/core/src/testing/index.ts'),
+  '@wharf/core/storage': src('./packages/core/src/storage/index.ts'),
   '@wharf/core': src('./packages/core/src/index.ts'),
   '@wharf/storage-fs': src('./packages/storage-fs/src/index.ts'),
   '@wharf/storage-s3/url': src('./packages/storage-s3/src/s3-url.ts'),
@@ -14,6 +15,7 @@ const alias = {
   '@wharf/access': src('./packages/access/src/index.ts'),
   '@wharf/adapter-node': src('./packages/adapter-node/src/index.ts'),
   '@wharf/adapter-bun': src('./packages/adapter-bun/src/index.ts'),
+  '@wharf/server': src('./packages/server/src/index.ts'),
 };
 
 export default defineConfig({
@@ -42,6 +44,11 @@ export default defineConfig({
       {
         resolve: { alias },
         test: { name: 'security', include: ['test/security/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
+        resolve: { alias },
+        // the package and folder plan, read from the sources
+        test: { name: 'architecture', include: ['test/architecture/**/*.test.ts'] },
       },
       {
         resolve: { alias },

@@ -10,10 +10,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-export const WHARF_CLI = join(REPO_ROOT, 'packages/adapter-node/dist/cli.js');
+export const WHARF_CLI = join(REPO_ROOT, 'packages/server/dist/cli.js');
 export const DISTRIBUTION_BIN = '/usr/bin/docker-registry';
-/** With `WHARF_RUNTIME=bun`, Wharf runs as `bun packages/adapter-bun/dist/cli.js serve`. */
-export const WHARF_BUN_CLI = join(REPO_ROOT, 'packages/adapter-bun/dist/cli.js');
+/** With `WHARF_RUNTIME=bun`, Wharf runs as `bun packages/server/dist/cli.js serve` (it then serves with @wharf/adapter-bun). */
+export const WHARF_BUN_CLI = join(REPO_ROOT, 'packages/server/dist/cli.js');
 const BUN_BIN = process.env.BUN_BIN || join(REPO_ROOT, 'node_modules/bun/bin/bun.exe');
 
 /** Every child still running, so that an interrupted run can stop them. */
@@ -110,7 +110,7 @@ async function launch({ name, label, command, args, env, port, workDir, dataDir,
 }
 
 /**
- * Starts `node packages/adapter-node/dist/cli.js serve` (data in a temp dir), with auth none
+ * Starts `node packages/server/dist/cli.js serve` (data in a temp dir), with auth none
  * unless `auth: 'token'` (then `adminPassword` is the admin user's password).
  */
 export async function startWharf({ cpuProf = false, auth = 'none', adminPassword } = {}) {

@@ -8,7 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { type AuthHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, KeyRing } from '@wharf/core';
-import { serve } from '@wharf/adapter-node';
+import { getConnInfo, serve } from '@wharf/adapter-node';
 import { FsStorage } from '@wharf/storage-fs';
 
 const users = new Map([['alice', 'wonderland']]); // your user database
@@ -33,7 +33,8 @@ const hooks: AuthHooks = {
 
 const keys = await KeyRing.generate(); // persist keys.toJSON() somewhere safe to keep sessions across restarts
 const service = 'my-registry';
-const tokens = createTokenService({ issuer: 'my-service', service, keys, hooks });
+// The client address (from the adapter, the Hono way) lets failed logins be throttled per address too.
+const tokens = createTokenService({ issuer: 'my-service', service, keys, hooks, clientAddress: (c) => getConnInfo(c).remote.address });
 const verifier = createTokenVerifier({ issuer: 'my-service', service, keys });
 const registry = createRegistry({
   storage: new FsStorage({ root: './registry-data' }),

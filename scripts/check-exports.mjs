@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const problems = [];
-for (const name of ['core', 'storage-fs', 'storage-s3', 'access', 'adapter-node', 'adapter-bun']) {
+for (const name of ['core', 'storage-fs', 'storage-s3', 'access', 'adapter-node', 'adapter-bun', 'server']) {
   const dir = join('packages', name);
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
@@ -27,6 +27,8 @@ for (const name of ['core', 'storage-fs', 'storage-s3', 'access', 'adapter-node'
   }
   for (const [bin, file] of Object.entries(pkg.bin ?? {})) {
     if (!existsSync(join(dir, file))) problems.push(`${pkg.name} bin ${bin}: ${file} is missing`);
+    // A bin outside dist/ is a committed launcher of the built dist/cli.js (see tsup.config.ts).
+    if (!file.startsWith('./dist/') && !existsSync(join(dir, 'dist/cli.js'))) problems.push(`${pkg.name} bin ${bin}: its dist/cli.js is missing`);
   }
   if (pkg.sideEffects !== false) problems.push(`${pkg.name}: "sideEffects": false is missing`);
 }

@@ -7,7 +7,8 @@ import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const packages = ['core', 'storage-fs', 'adapter-node', 'adapter-bun'].map((p) => join('packages', p));
+// Everything `wharf serve` loads: the server and every package it composes.
+const packages = ['core', 'storage-fs', 'storage-s3', 'access', 'adapter-node', 'adapter-bun', 'server'].map((p) => join('packages', p));
 
 function newest(dir) {
   let t = 0;

@@ -1,7 +1,7 @@
 /**
  * Which runtime the conformance and end-to-end suites start Wharf on: `WHARF_RUNTIME=node` (the
- * default) or `bun` (the `bun` dev dependency's binary running `@wharf/adapter-bun`; needs
- * `npm run build`). CI runs both suites once per runtime.
+ * default) or `bun` (the `bun` dev dependency's binary running `@wharf/server`'s CLI, which then
+ * serves with `@wharf/adapter-bun`; needs `npm run build`). CI runs both suites once per runtime.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,5 +34,5 @@ export function bunBinary(): string | undefined {
   return candidates.find((p): p is string => p !== undefined && existsSync(p) && statSync(p).size > 1_000_000);
 }
 
-/** The built CLI of `@wharf/adapter-bun` (`npm run build`). */
-export const bunCli = join(root, 'packages/adapter-bun/dist/cli.js');
+/** The built `wharf` CLI (`@wharf/server`, `npm run build`) that Bun runs: the same as Node's. */
+export const bunCli = join(root, 'packages/server/dist/cli.js');

@@ -114,6 +114,38 @@ describe('reference validation', () => {
     },
   );
 
+  it('should answer 404 (MANIFEST_UNKNOWN) to GET and HEAD of a reference that is neither a tag nor a digest', async () => {
+    // The OCI conformance suite pulls `.INVALID_MANIFEST_NAME` and expects 404 (a router 404
+    // without a JSON body, as Distribution sends, passes here too).
+    const repo = repoName('errors');
+    await client.pushImage(repo, 'v1');
+    for (const ref of ['.INVALID_MANIFEST_NAME', '-dash', 'a'.repeat(129), 'bad!char']) {
+      const get = await client.fetch(`/v2/${repo}/manifests/${ref}`);
+      expect(get.status, ref).toBe(404);
+      if (/^application\/json/.test(get.headers.get('content-type') ?? '')) expect(await errorCodes(get), ref).toContain('MANIFEST_UNKNOWN');
+      else await get.arrayBuffer();
+      const head = await client.fetch(`/v2/${repo}/manifests/${ref}`, { method: 'HEAD' });
+      expect(head.status, ref).toBe(404);
+      await head.arrayBuffer();
+    }
+  });
+
+  it.skipIf(legacy('Distribution 2.8 answers 500 to a manifest GET by a malformed digest'))(
+    'should answer 404 MANIFEST_UNKNOWN to GET and HEAD of a malformed digest',
+    async () => {
+      const repo = repoName('errors');
+      await client.pushImage(repo, 'v1');
+      for (const ref of ['sha256:zzz', 'sha256:', 'nope:123']) {
+        const get = await client.fetch(`/v2/${repo}/manifests/${ref}`);
+        expect(get.status, ref).toBe(404);
+        expect(await errorCodes(get), ref).toContain('MANIFEST_UNKNOWN');
+        const head = await client.fetch(`/v2/${repo}/manifests/${ref}`, { method: 'HEAD' });
+        expect(head.status, ref).toBe(404);
+        await head.arrayBuffer();
+      }
+    },
+  );
+
   it.skipIf(legacy('Distribution 2.8 answers a PUT to an invalid tag with a router 404 text/plain'))(
     'should refuse a manifest PUT to an invalid tag with 400 TAG_INVALID',
     async () => {

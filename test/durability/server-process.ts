@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../packages/adapter-node/dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/server/dist/cli.js', import.meta.url));
 
 export interface ServerProcess {
   readonly url: string;

@@ -2,8 +2,8 @@
  * Starts the registry under test as a child process on a free loopback port, with a fresh
  * data directory, and stops it by PID.
  *
- * The target is Wharf's standalone server (`node packages/adapter-node/dist/cli.js serve`, built
- * by `npm run build`; with `WHARF_RUNTIME=bun`, `bun packages/adapter-bun/dist/cli.js serve`), or — with
+ * The target is Wharf's standalone server (`node packages/server/dist/cli.js serve`, built
+ * by `npm run build`; with `WHARF_RUNTIME=bun`, `bun packages/server/dist/cli.js serve`), or — with
  * `WHARF_E2E_TARGET=distribution` — Debian's CNCF Distribution
  * (`docker-registry serve`), so the tests themselves can be checked against a reference
  * registry. Everything the server prints is kept; {@link logOnFailureAndStop} shows the lines a
@@ -22,7 +22,7 @@ import { bunBinary, bunCli, runtime } from '../runtime.js';
 export type Target = 'wharf' | 'distribution';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const wharfCli = join(repoRoot, 'packages/adapter-node/dist/cli.js');
+export const wharfCli = join(repoRoot, 'packages/server/dist/cli.js');
 export const distributionBin = '/usr/bin/docker-registry';
 
 /** The registry the tests run against, from `WHARF_E2E_TARGET` (default `wharf`). */

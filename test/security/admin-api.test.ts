@@ -14,7 +14,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessDir, createStandaloneApp, keyFilePath, serve, SERVICE, type NodeRegistryServer } from '@wharf/adapter-node';
+import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
+import { accessDir, createStandaloneApp, keyFilePath, SERVICE } from '@wharf/server';
 
 const ADMIN = 'admin-admin-api-password-0123';
 const ALICE = 'alice-admin-api-password-0123';

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyRing } from '@wharf/core';
-import { createStandaloneApp, ISSUER, keyFilePath, serve, SERVICE, type NodeRegistryServer } from '@wharf/adapter-node';
+import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
+import { createStandaloneApp, ISSUER, keyFilePath, SERVICE } from '@wharf/server';
 
 const ADMIN_PASSWORD = 'admin-security-password-0123';
 const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStandaloneApp, serve, SERVICE } from '@wharf/adapter-node';
+import { serve } from '@wharf/adapter-node';
+import { createStandaloneApp, SERVICE } from '@wharf/server';
 import { type FuzzRequest, fuzzRequest, mentions } from './fuzz-support.js';
 
 const ADMIN = 'admin-fuzz-password-0123';

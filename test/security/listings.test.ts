@@ -11,7 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStandaloneApp, serve, SERVICE, type NodeRegistryServer } from '@wharf/adapter-node';
+import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
+import { createStandaloneApp, SERVICE } from '@wharf/server';
 
 const ADMIN = 'admin-listings-password-0123';
 const ALICE = 'alice-listings-password-0123';

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStandaloneApp, serve, SERVICE, type NodeRegistryServer } from '@wharf/adapter-node';
+import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
+import { createStandaloneApp, SERVICE } from '@wharf/server';
 
 const ADMIN = 'admin-management-password-0123';
 const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;

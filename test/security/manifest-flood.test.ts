@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, MEDIA_TYPES, MemoryStorage } from '@wharf/core';
-import { createStandaloneApp, serve, type NodeRegistryServer } from '@wharf/adapter-node';
+import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
+import { createStandaloneApp } from '@wharf/server';
 
 const MISSING = 25_000;
 /** Largest acceptable error body. */

@@ -13,8 +13,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStandaloneApp, serve, type NodeRegistryServer, type StandaloneApp } from '@wharf/adapter-node';
-import { parseQuotas } from '../../packages/adapter-node/src/quota-config.js';
+import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
+import { createStandaloneApp, type StandaloneApp } from '@wharf/server';
+import { parseQuotas } from '../../packages/server/src/quota-config.js';
 
 const KiB = 1024;
 const QUOTA = 100 * KiB;

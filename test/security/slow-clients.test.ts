@@ -21,7 +21,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createStandaloneApp, serve, SERVICE, type NodeRegistryServer } from '@wharf/adapter-node';
+import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
+import { createStandaloneApp, SERVICE } from '@wharf/server';
 
 const ADMIN_PASSWORD = 'admin-slow-clients-password-0123';
 const basic = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
@@ -211,15 +212,19 @@ async function bundleServer(dir: string): Promise<string> {
   const src = (p: string) => fileURLToPath(new URL(`../../packages/${p}`, import.meta.url));
   const sources: Record<string, string> = {
     '@wharf/core': src('core/src/index.ts'),
+    '@wharf/core/storage': src('core/src/storage/index.ts'),
     '@wharf/storage-fs': src('storage-fs/src/index.ts'),
     '@wharf/storage-s3/url': src('storage-s3/src/s3-url.ts'),
     '@wharf/access': src('access/src/index.ts'),
     '@wharf/adapter-node': src('adapter-node/src/index.ts'),
+    '@wharf/adapter-bun': src('adapter-bun/src/index.ts'),
+    '@wharf/server': src('server/src/index.ts'),
   };
   const outfile = join(dir, 'server.mjs');
   await build({
     stdin: {
-      contents: `import { createStandaloneApp, serve } from '@wharf/adapter-node';
+      contents: `import { serve } from '@wharf/adapter-node';
+        import { createStandaloneApp } from '@wharf/server';
         const { app } = await createStandaloneApp({ dataDir: process.argv[2], auth: 'none' });
         const server = await serve(app, { port: 0, logger: (line) => process.stdout.write(line + '\\n'), ...JSON.parse(process.argv[3]) });
         process.stdout.write('URL ' + server.url + '\\n');`,

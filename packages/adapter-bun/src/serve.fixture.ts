@@ -5,7 +5,12 @@
  * Extra `serve()` options come as JSON in `WHARF_FIXTURE_OPTIONS`.
  */
 import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import { getConnInfo } from './conn-info.js';
 import { type BunEnv, serve } from './serve.js';
+
+// The client address the Hono way, as an app mounted on this adapter reads it.
+const hono = new Hono<{ Bindings: BunEnv }>().get('/ip', (c) => c.text(getConnInfo(c).remote.address ?? '-'));
 
 let received = 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,7 +35,7 @@ async function handle(request: Request, env: BunEnv): Promise<Response> {
     await sleep(Number(new URL(request.url).searchParams.get('ms') ?? 300));
     return new Response('done');
   }
-  if (pathname === '/ip') return new Response(env.incoming.socket.remoteAddress ?? '-');
+  if (pathname === '/ip') return hono.fetch(request, env);
   if (pathname === '/stream') {
     const size = Number(new URL(request.url).searchParams.get('size') ?? 1000);
     const chunk = new Uint8Array(64 * 1024).fill(97);

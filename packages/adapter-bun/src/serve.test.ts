@@ -107,7 +107,7 @@ describe.skipIf(!bun)('adapter-bun serve() under Bun', () => {
     expect((await large.arrayBuffer()).byteLength).toBe(5 * 1024 * 1024);
   });
 
-  it('should pass the client address as env.incoming.socket.remoteAddress', async () => {
+  it('should hand the app the client address through getConnInfo(c)', async () => {
     const f = await start();
     expect(await (await fetch(`${f.url}/ip`)).text()).toBe('127.0.0.1');
   });

@@ -6,24 +6,59 @@
  * is Bun's own `ReadableStream`, pulled from the socket as the app reads it (with no size limit
  * here: blobs can be many gigabytes), and a response body is written as the app produces it.
  *
- * Around `Bun.serve` this module adds what adapter-node adds around Node's server: the client
- * address handed to the app as `{ incoming: { socket: { remoteAddress } } }` (the shape the token
- * service's and admin API's login throttles read), an optional access log in adapter-node's
- * format, and a graceful {@link BunRegistryServer.close}. Differences from Node, all Bun's own
- * doing, are listed in the package README (dot segments, TLS on the plain port, timeouts and
- * connection caps: of adapter-node's {@link ServerLimits}, `Bun.serve` has only its idle timeout).
+ * Around `Bun.serve` this module adds what adapter-node adds around Node's server: Bun's server
+ * handed to the app as its Hono env (`{ server }`, so `getConnInfo(c)` of `./conn-info.ts`, like
+ * `hono/bun`'s, tells the client address), an optional access log in adapter-node's format, and
+ * a graceful {@link BunRegistryServer.close}. Differences from Node, all Bun's own doing, are
+ * listed in the package README (dot segments, TLS on the plain port, timeouts and connection
+ * caps: of adapter-node's limits, `Bun.serve` has only its idle timeout).
  *
  * Importing this module never touches the `Bun` global, so Node can import the package (for
  * types or to check its exports); only {@link serve} needs Bun.
  * @module
  */
-import { formatAccessLine, type ListenInfo, type ServeOptions, type ServerLimits } from '@wharf/adapter-node';
+import { formatAccessLine } from '@wharf/core';
 import { bunRuntime, type BunServer } from './bun-types.js';
 
-// The same options and listen information as the Node adapter, so a host switches runtimes
-// without touching its configuration. (`ServeOptions.shutdownTimeoutMs` closes connections
-// still busy after it, as on Node; of the limits only `bodyTimeoutMs` applies, see below.)
-export type { ListenInfo, ServeOptions };
+/** Where the server listens, as passed to {@link ServeOptions.onListen}. */
+export interface ListenInfo {
+  /** e.g. `http://127.0.0.1:5000` (IPv6 hosts in brackets). */
+  readonly url: string;
+  /** The bound port (the real one when 0 was asked for). */
+  readonly port: number;
+  readonly hostname: string;
+}
+
+/**
+ * `@wharf/adapter-node`'s timeouts and connection caps, by the same names, so a host switches
+ * runtimes without touching its configuration. Only `bodyTimeoutMs` applies here (as
+ * `Bun.serve`'s idle timeout, see {@link serve}); the others, when given, are reported once
+ * through the logger and not applied.
+ */
+export interface ServerLimits {
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** How long a request may go without traffic, in ms: Bun's idle timeout, in whole seconds from 5 to 255 (0: none; default 120 s). */
+  bodyTimeoutMs?: number;
+  bodyMinBytesPerSecond?: number;
+  keepAliveTimeoutMs?: number;
+  maxConnections?: number;
+  maxConnectionsPerAddress?: number;
+}
+
+/** Where to listen, how to log, and {@link ServerLimits}; the same options as adapter-node's `serve()`. */
+export interface ServeOptions extends ServerLimits {
+  /** TCP port (default 5000; 0 picks a free one). */
+  port?: number;
+  /** Interface to bind (default `127.0.0.1`; `0.0.0.0` or `::` for all). */
+  hostname?: string;
+  /** How long {@link BunRegistryServer.close} lets in-flight requests run before it closes their connections, in ms (default 10 000). */
+  shutdownTimeoutMs?: number;
+  /** Called once the server listens, before `serve()` resolves. */
+  onListen?(info: ListenInfo): void;
+  /** Receives one access-log line per finished request (adapter-node's format). Default: no logging. */
+  logger?: ((line: string) => void) | false;
+}
 
 /** Anything with a Web `fetch` handler; a Hono app qualifies. */
 export interface FetchApp {
@@ -31,11 +66,9 @@ export interface FetchApp {
   fetch(request: Request, ...rest: unknown[]): Response | Promise<Response>;
 }
 
-/** The second argument of {@link FetchApp.fetch} (Hono: `c.env`). */
+/** The second argument of {@link FetchApp.fetch} (Hono: `c.env`), as `hono/bun` expects it. */
 export interface BunEnv {
-  /** Mirrors the Node adapter's `IncomingMessage` just enough for the client address. */
-  readonly incoming: { readonly socket: { readonly remoteAddress: string | undefined } };
-  /** Bun's server object. */
+  /** Bun's server object: `getConnInfo(c)` asks it for the client address. */
   readonly server: BunServer;
 }
 
@@ -111,7 +144,7 @@ export async function serve(app: FetchApp, options: ServeOptions = {}): Promise<
       const remoteAddress = server.requestIP(request)?.address;
       // An HTTP/1.0 request without Host gets a bare path as its URL, which Hono cannot route.
       const req = request.url.startsWith('/') ? new Request(defaultOrigin + request.url, request) : request;
-      const env: BunEnv = { incoming: { socket: { remoteAddress } }, server };
+      const env: BunEnv = { server };
       let response: Response;
       try {
         response = await withDeclaredLength(await app.fetch(req, env));

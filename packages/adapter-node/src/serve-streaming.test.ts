@@ -63,7 +63,9 @@ describe('serve streaming', () => {
     const expected = createHash('sha256');
     for (let i = 0; i < total / MiB; i++) expected.update(chunk);
     expect(res).toEqual({ status: 200, body: `${total} ${expected.digest('hex')}` });
-    expect((peak - baseline) / MiB).toBeLessThan(100);
+    // Buffering the body whole would add at least its 256 MiB; streaming stays far below. The
+    // bound leaves room for the garbage collector running late on a busy machine (up to ~115 MiB seen).
+    expect((peak - baseline) / MiB).toBeLessThan(160);
   });
 
   it('should pause the socket while the handler does not read (1 GiB upload)', async () => {

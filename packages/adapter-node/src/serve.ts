@@ -20,7 +20,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { errorResponse, rawTargetProblem } from '@wharf/core';
+import { rawTargetProblem, toResponse } from '@wharf/core';
 import { logWhenDone } from './access-log.js';
 import { BodyWatchdog } from './body-watchdog.js';
 import { onClientError } from './client-error.js';
@@ -172,7 +172,7 @@ function createHandler(
     // Dot segments would be resolved away by URL parsing before the app sees the path.
     const problem = rawTargetProblem(incoming.url ?? '/');
     if (problem) {
-      void sendDirect(outgoing, errorResponse(problem, incoming.method));
+      void sendDirect(outgoing, toResponse(problem, incoming.method));
       return;
     }
     // The listener turns app errors into 500s itself; this catch is for bugs in the bridge.

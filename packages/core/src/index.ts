@@ -7,10 +7,8 @@ export type { RegistryOptions, RegistryLimits } from './registry-options.js';
 export * from './hooks.js';
 export { RegistryApi, type CallContext } from './api/registry-api.js';
 export * from './errors/index.js';
-export * from './storage/driver.js';
-export * from './storage/guard.js';
+export * from './storage/index.js';
 export * from './storage/memory-driver.js';
-export { LAYOUT_ROOT, pathFor, type PathSpec } from './storage/paths.js';
 export * from './digest.js';
 export * from './names.js';
 export { MEDIA_TYPES } from './manifests/media-types.js';
@@ -19,9 +17,10 @@ export type { ParsedManifest } from './manifests/parsed-manifest.js';
 export type { Descriptor } from './manifests/descriptor.js';
 export type { Reference, StoredManifest } from './manifests/manifest-store.js';
 export { ROUTES, type RouteName } from './router/routes.js';
-export { requiredAccess, covers } from './router/access.js';
+export { requiredAccess } from './router/access.js';
 export * from './auth/index.js';
 export { rawTargetProblem } from './router/raw-path.js';
+export { formatAccessLine, type AccessRecord } from './router/access-line.js';
 export {
   readJsonBody,
   isJsonContentType,
@@ -43,8 +42,8 @@ export type { RepositorySummary } from './management/repository-index.js';
 export type { TagRecord } from './management/tag-records.js';
 export type { RepositoryDeletion } from './management/repository-deletions.js';
 export { everythingVisible, type VisibilityFilter } from './management/visibility.js';
-export { createManagementRoutes, type ManagementAuthorizer, type ManagementRoutesOptions } from './management/routes.js';
-export { NamespaceQuota, type QuotaOptions } from './management/namespace-quota.js';
+export { createManagementRoutes, type ManagementAuthorizer, type ManagementRoutesOptions } from './router/management/routes.js';
+export { NamespaceQuota, type QuotaOptions } from './quota/namespace-quota.js';
 export * from './lifecycle/cleanup/index.js';
 export * from './gc/index.js';
 export * from './events/index.js';

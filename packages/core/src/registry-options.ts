@@ -5,7 +5,7 @@
  */
 import type { StorageDriver } from './storage/driver.js';
 import type { RegistryHooks } from './hooks.js';
-import type { QuotaOptions } from './management/namespace-quota.js';
+import type { QuotaOptions } from './quota/namespace-quota.js';
 
 /** Size limits. */
 export interface RegistryLimits {
@@ -34,7 +34,7 @@ export interface RegistryOptions {
   /**
    * Per-namespace storage quotas: `bytesFor(namespace)` gives the limit (or null). A blob,
    * mount or manifest push that would go over is refused with 403 DENIED; the count is exact
-   * across processes sharing the storage. See management/namespace-quota.ts.
+   * across processes sharing the storage. See quota/namespace-quota.ts.
    */
   readonly quota?: QuotaOptions;
 }

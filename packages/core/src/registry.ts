@@ -5,7 +5,7 @@
 import type { Hono } from 'hono';
 import { RegistryApi } from './api/registry-api.js';
 import { RegistryManagement } from './management/registry-management.js';
-import { createManagementRoutes, type ManagementRoutesOptions } from './management/routes.js';
+import { createManagementRoutes, type ManagementRoutesOptions } from './router/management/routes.js';
 import type { RegistryOptions } from './registry-options.js';
 import { resolveLimits } from './router/context.js';
 import { createRegistryApp } from './router/app.js';
@@ -19,7 +19,7 @@ export interface Registry {
   /** Repositories, tags, deletes and usage for registry pages and automation. */
   readonly management: RegistryManagement;
   /**
-   * The management API's HTTP routes (see `management/routes.ts`); mount them where the host
+   * The management API's HTTP routes (see `router/management/routes.ts`); mount them where the host
    * likes, e.g. `host.route('/api/registry', registry.managementRoutes())`.
    */
   managementRoutes(options?: ManagementRoutesOptions): Hono;

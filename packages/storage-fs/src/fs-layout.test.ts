@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InvalidPathError, PathNotFoundError, StorageError } from '@wharf/core';
+import { InvalidPathError, PathNotFoundError, StorageError } from '@wharf/core/storage';
 import { FsStorage } from './fs-storage.js';
 
 const text = (s: string) => new TextEncoder().encode(s);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StorageDriver } from '@wharf/core';
+import type { StorageDriver } from '@wharf/core/storage';
 import { describeDriverConformance } from '@wharf/core/testing';
 import { FsStorage } from './fs-storage.js';
 

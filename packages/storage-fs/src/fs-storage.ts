@@ -33,7 +33,7 @@ import {
   type FileWriter,
   type StorageDriver,
   type WriterOptions,
-} from '@wharf/core';
+} from '@wharf/core/storage';
 import { codeOf, ensureDir, fsyncDir, hasVisible, isHidden, isMissing, mapLimit, pruneEmptyDirs } from './fs-helpers.js';
 import { fileStream } from './fs-reader.js';
 import { readSmallFile, writeNewFile } from './fd-io.js';

@@ -25,7 +25,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PathNotFoundError, StorageError, type FileWriter } from '@wharf/core';
+import { PathNotFoundError, StorageError, type FileWriter } from '@wharf/core/storage';
 import { codeOf, fsyncDir, isMissing, pruneEmptyDirs, writeFully } from './fs-helpers.js';
 
 /** Size of the coalescing buffer. */

@@ -2,7 +2,7 @@
  * What S3 errors mean to the driver.
  * @module
  */
-import { StorageError } from '@wharf/core';
+import { StorageError } from '@wharf/core/storage';
 
 /** An S3 request failed for a reason the driver contract has no error for. */
 export class S3StorageError extends StorageError {

@@ -15,7 +15,7 @@
  * under one prefix of the writers' tree.
  * @module
  */
-import { isValidPath } from '@wharf/core';
+import { isValidPath } from '@wharf/core/storage';
 
 /** Marks the writers' tree and the writer keys; not a path character. */
 const MARK = '#';

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Readable } from 'node:stream';
-import { InvalidOffsetError, PathNotFoundError } from '@wharf/core';
+import { InvalidOffsetError, PathNotFoundError } from '@wharf/core/storage';
 import { statusOf, toDriverError } from './s3-errors.js';
 import type { S3Ops } from './s3-ops.js';
 

@@ -2,7 +2,7 @@
  * Retries, errors and aborts, with a fake HTTP handler standing in for S3: no server needed.
  */
 import { Readable } from 'node:stream';
-import { PathNotFoundError } from '@wharf/core';
+import { PathNotFoundError } from '@wharf/core/storage';
 import { describe, expect, it } from 'vitest';
 import { S3StorageError } from './s3-errors.js';
 import { S3Storage } from './s3-storage.js';

@@ -1,4 +1,4 @@
-import type { StorageDriver } from '@wharf/core';
+import type { StorageDriver } from '@wharf/core/storage';
 import { describeDriverConformance } from '@wharf/core/testing';
 import { describe, it } from 'vitest';
 import type { S3Storage } from './s3-storage.js';

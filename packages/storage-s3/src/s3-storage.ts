@@ -30,13 +30,14 @@ import {
   type StatOptions,
   type StorageDriver,
   type WriterOptions,
-} from '@wharf/core';
+} from '@wharf/core/storage';
 import { codeOf, statusOf, toDriverError } from './s3-errors.js';
 import { KeyMap } from './s3-keys.js';
 import { createClient, resolveOptions, type ResolvedOptions, type S3StorageOptions } from './s3-options.js';
 import { MTIME_META, runLimited, S3Ops } from './s3-ops.js';
 import { objectStream } from './s3-reader.js';
-import { openWriter, readUncommitted, type WriterTarget } from './s3-writer.js';
+import { openWriter } from './s3-writer.js';
+import { readUncommitted, type WriterTarget } from './s3-writer-store.js';
 
 /**
  * A {@link StorageDriver} over an S3 bucket (name `s3`).

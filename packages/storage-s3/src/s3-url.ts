@@ -2,7 +2,7 @@
  * `s3://BUCKET[/PREFIX]` locations, as `WHARF_STORAGE` takes them.
  * @module
  */
-import { isValidPath } from '@wharf/core';
+import { isValidPath } from '@wharf/core/storage';
 
 /** A bucket and a key prefix. */
 export interface S3Location {

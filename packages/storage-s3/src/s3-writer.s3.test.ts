@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { StorageError } from '@wharf/core';
+import { StorageError } from '@wharf/core/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRequests } from './request-counter.js';
 import type { S3Storage } from './s3-storage.js';

@@ -6,12 +6,14 @@ import { createAdminApi } from './admin-api.js';
 import { basic } from './test-client.js';
 
 const tempDir = tempDirs();
-const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
+// The env of app.request() stands in for the adapter's; clientAddress reads the address from it.
+const from = (address: string) => ({ address });
+const clientAddress = (c: { env: unknown }) => (c.env as { address?: string } | undefined)?.address;
 
 async function setup(options: Parameters<typeof createAdminApi>[1] = {}) {
   const store = await openTestStore(await tempDir());
   await seedWorld(store);
-  const app = createAdminApi(store, options);
+  const app = createAdminApi(store, { clientAddress, ...options });
   const get = (user: string, secret: string, address = '10.0.0.1') =>
     app.request('/user', { headers: { authorization: basic(user, secret) } }, from(address));
   return { store, app, get };

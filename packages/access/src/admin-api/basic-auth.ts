@@ -10,7 +10,7 @@
  * queue in the bounded {@link PasswordQueue}; when it is full the answer is 429 at once.
  * @module
  */
-import { guardLogin, isRegistryError } from '@wharf/core';
+import { type ClientAddress, guardLogin, isRegistryError } from '@wharf/core';
 import type { MiddlewareHandler } from 'hono';
 import { checkPasswordCredentials } from '../auth/authenticate.js';
 import type { CredentialContext } from '../auth/credential-context.js';
@@ -40,17 +40,13 @@ export interface BasicAuthOptions {
   readonly throttle?: LoginThrottleLike | false;
   /** Called after every failed login (for logs or a host's own throttle). */
   readonly onFailedLogin?: (attempt: FailedLogin) => unknown;
-  /** The client address for the throttle; default the Node socket address from the Hono env. */
-  readonly clientAddress?: (request: Request, env: unknown) => string | undefined;
+  /** The client address for the throttle (the serving adapter's `getConnInfo`); without it, per username only. */
+  readonly clientAddress?: ClientAddress;
   /** Where password checks queue (default the process's shared queue); share it with the access hooks. */
   readonly passwords?: PasswordQueue;
 }
 
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="wharf-admin", charset="UTF-8"' };
-
-function defaultClientAddress(_request: Request, env: unknown): string | undefined {
-  return (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-}
 
 function decodeBasic(header: string | undefined): { username: string; password: string } | null {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
@@ -64,11 +60,11 @@ function decodeBasic(header: string | undefined): { username: string; password: 
 /** The middleware: sets `caller`, or answers 401/403/429. */
 export function basicAuth(store: AccessStore, options: BasicAuthOptions = {}): MiddlewareHandler<AdminEnv> {
   const throttle = options.throttle || undefined;
-  const addressOf = options.clientAddress ?? defaultClientAddress;
+  const addressOf: ClientAddress = options.clientAddress ?? (() => undefined);
   return async (c, next) => {
     const credentials = decodeBasic(c.req.header('authorization'));
     if (!credentials) throw new ApiError(401, 'authenticate with HTTP Basic: a username and password or personal access token', CHALLENGE);
-    const address = addressOf(c.req.raw, c.env);
+    const address = addressOf(c);
     const state = await store.state();
     const passwords = options.passwords ? { passwords: options.passwords } : {};
     let context: CredentialContext | null;
@@ -82,7 +78,7 @@ export function basicAuth(store: AccessStore, options: BasicAuthOptions = {}): M
       );
     } catch (error) {
       // Locked for passwords, or password hashing saturated: 429 in this API's shape.
-      if (isRegistryError(error) && error.code === 'TOOMANYREQUESTS') throw new ApiError(429, error.message, error.headers);
+      if (isRegistryError(error) && error.code === 'TOOMANYREQUESTS') throw new ApiError(429, error.message, error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) });
       if (error instanceof PasswordQueueFullError)
         throw new ApiError(429, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
       throw error;

@@ -59,7 +59,7 @@ export function createAccessHooks(store: AccessStore, options: AccessHooksOption
         return await authenticate(input, credentials);
       } catch (error) {
         if (!(error instanceof PasswordQueueFullError)) throw error;
-        throw new RegistryError('TOOMANYREQUESTS', error.message, { headers: { 'Retry-After': String(error.retryAfterSeconds) } });
+        throw new RegistryError('TOOMANYREQUESTS', error.message, { retryAfterSeconds: error.retryAfterSeconds });
       }
     },
     async authorize(principal, requested) {

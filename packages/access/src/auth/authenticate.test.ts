@@ -212,7 +212,7 @@ describe("authenticate: the login throttle's gate", () => {
     let release!: () => void;
     const busy = passwords.run(() => new Promise<void>((resolve) => (release = resolve)));
     const attempt = hooks.authenticate({ kind: 'password', username: 'dev', password: PASSWORD }, { passwordAttempt: () => gate.calls++ });
-    await expect(attempt).rejects.toMatchObject({ code: 'TOOMANYREQUESTS', headers: { 'Retry-After': '1' } });
+    await expect(attempt).rejects.toMatchObject({ code: 'TOOMANYREQUESTS', retryAfterSeconds: 1 });
     expect(gate.calls).toBe(0);
     release();
     await busy;

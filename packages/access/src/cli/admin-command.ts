@@ -1,6 +1,6 @@
 /**
  * `wharf admin <noun> <verb> [flags]`: the access store from the command line. The `wharf`
- * binary (in `@wharf/adapter-node`) opens the store and dispatches here; everything the
+ * binary (in `@wharf/server`) opens the store and dispatches here; everything the
  * command prints goes through `io`, so it is testable without a process.
  *
  * Exit status: 0 done; 1 the store refused (not found, conflict, invalid value, locked);

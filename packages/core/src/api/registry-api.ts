@@ -6,7 +6,7 @@
  */
 import { BlobStore, type BlobInfo } from '../blobs/blob-store.js';
 import { ADMIT_ALL, type Admit } from '../blobs/admission.js';
-import { GcSignal } from '../gc/gc-signal.js';
+import { GcSignal } from '../blobs/gc-signal.js';
 import { RepositoryLinks } from '../blobs/repository-links.js';
 import { Uploads, type ChunkRange } from '../blobs/uploads.js';
 import type { UploadState } from '../blobs/upload-state.js';
@@ -19,8 +19,8 @@ import { assertValidName, assertValidTag } from '../names.js';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { listRepositories, page } from './catalog.js';
 import { ChangeFeed } from './change-feed.js';
-import { NamespaceQuota, type QuotaOptions } from '../management/namespace-quota.js';
-import { emit } from './events.js';
+import { NamespaceQuota, type QuotaOptions } from '../quota/namespace-quota.js';
+import { emit } from '../events/emit.js';
 
 /** Who is acting, and the HTTP request when there is one; passed through to events. */
 export interface CallContext {
@@ -34,7 +34,7 @@ export interface RegistryApiOptions {
   readonly deletes?: boolean;
   /** The clock for tag and manifest times (default: the system clock); tests set it. */
   readonly now?: () => Date;
-  /** Per-namespace storage quotas (see management/namespace-quota.ts). */
+  /** Per-namespace storage quotas (see quota/namespace-quota.ts). */
   readonly quota?: QuotaOptions;
 }
 

@@ -11,7 +11,7 @@
 import type { AccessRequest, Authorization, AuthorizationRequest } from '../hooks.js';
 import { challengeError } from './challenge.js';
 import { TokenInvalidError, type TokenVerifier, type VerifiedToken } from './token-verifier.js';
-import { covers } from '../router/access.js';
+import { covers } from './scope.js';
 
 export interface BearerAuthorizerOptions {
   /** The token endpoint clients are sent to; a function to derive it from the request (e.g. its Host). */

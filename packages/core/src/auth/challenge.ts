@@ -39,7 +39,7 @@ export function bearerChallenge(options: ChallengeOptions): string {
 export function challengeError(options: ChallengeOptions, message = 'authentication required'): RegistryError {
   const detail = options.scopes?.map((s) => ({ Type: s.type, Name: s.name, Action: s.actions.join(',') }));
   return new RegistryError('UNAUTHORIZED', message, {
-    headers: { 'WWW-Authenticate': bearerChallenge(options) },
+    challenge: bearerChallenge(options),
     ...(detail && detail.length > 0 ? { detail } : {}),
   });
 }

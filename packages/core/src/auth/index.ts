@@ -1,6 +1,6 @@
 /** Docker's token flow: scopes, challenges, keys, token verification and the token service. @module */
 export * from './principal.js';
-export { parseScope, parseScopes, formatScope, intersectAccess, MAX_SCOPES } from './scope.js';
+export { parseScope, parseScopes, formatScope, intersectAccess, covers, MAX_SCOPES } from './scope.js';
 export { bearerChallenge, challengeError, type ChallengeError, type ChallengeOptions } from './challenge.js';
 export { KeyRing, type KeyRingJSON, type SigningAlgorithm, type StoredKey } from './key-ring.js';
 export {
@@ -18,6 +18,7 @@ export { authenticateThrottled, guardLogin, loginLockedError, type LoginThrottle
 export {
   createTokenService,
   TOKEN_FORM_MAX_BYTES,
+  type ClientAddress,
   type TokenResponse,
   type TokenService,
   type TokenServiceOptions,

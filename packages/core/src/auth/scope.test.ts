@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatScope, intersectAccess, MAX_SCOPES, parseScope, parseScopes } from './scope.js';
+import { covers, formatScope, intersectAccess, MAX_SCOPES, parseScope, parseScopes } from './scope.js';
 
 describe('parseScope', () => {
   it('should parse a repository scope with several actions', () => {
@@ -77,5 +77,18 @@ describe('intersectAccess', () => {
 
   it('should format a scope back to its text', () => {
     expect(formatScope(req('team/app', 'pull', 'push'))).toBe('repository:team/app:pull,push');
+  });
+});
+
+describe('covers', () => {
+  const granted = [{ type: 'repository' as const, name: 'a', actions: ['pull' as const] }];
+  it('should cover granted actions only, on the same resource', () => {
+    expect(covers(granted, { type: 'repository', name: 'a', actions: ['pull'] })).toBe(true);
+    expect(covers(granted, { type: 'repository', name: 'a', actions: ['pull', 'push'] })).toBe(false);
+    expect(covers(granted, { type: 'repository', name: 'b', actions: ['pull'] })).toBe(false);
+  });
+
+  it('should treat * as every action', () => {
+    expect(covers([{ type: 'repository', name: 'a', actions: ['*'] }], { type: 'repository', name: 'a', actions: ['delete', 'push'] })).toBe(true);
   });
 });

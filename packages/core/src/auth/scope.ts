@@ -86,6 +86,13 @@ export function intersectAccess(requested: readonly AccessRequest[], granted: re
   return out;
 }
 
+/** Whether `granted` covers `wanted` (a `*` grant covers every action). */
+export function covers(granted: readonly AccessRequest[], wanted: AccessRequest): boolean {
+  return wanted.actions.every((action) =>
+    granted.some((g) => g.type === wanted.type && g.name === wanted.name && (g.actions.includes(action) || g.actions.includes('*'))),
+  );
+}
+
 const ORDER: readonly Action[] = ['pull', 'push', 'delete', '*'];
 
 function sortActions(actions: Iterable<Action>): Action[] {

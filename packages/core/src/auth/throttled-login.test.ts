@@ -66,7 +66,7 @@ describe('guardLogin', () => {
       attempt();
       return 'never';
     });
-    await expect(refused).rejects.toMatchObject({ code: 'TOOMANYREQUESTS', headers: { 'Retry-After': '1' } });
+    await expect(refused).rejects.toMatchObject({ code: 'TOOMANYREQUESTS', retryAfterSeconds: 1 });
   });
 });
 

@@ -22,10 +22,10 @@ export interface LoginThrottlePolicy {
   succeed(account: string, address?: string): void;
 }
 
-/** The refusal while locked: 429 `TOOMANYREQUESTS` with `Retry-After` in whole seconds. */
+/** The refusal while locked: 429 `TOOMANYREQUESTS`, to retry after whole seconds. */
 export function loginLockedError(waitMs: number): RegistryError {
   return new RegistryError('TOOMANYREQUESTS', 'too many failed logins; try again later', {
-    headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+    retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
   });
 }
 

@@ -6,8 +6,9 @@ import { createTokenService, TOKEN_FORM_MAX_BYTES } from './token-service.js';
 
 const SERVICE = 'registry.test';
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-/** The Hono env adapter-node passes: the socket's address. */
-const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
+/** The env of app.request() stands in for the adapter's; clientAddress reads the address from it. */
+const from = (address: string) => ({ address });
+const clientAddress = (c: { env: unknown }) => (c.env as { address?: string } | undefined)?.address;
 
 /** `tok-valid` is a token for any name (no password check); `alice` / `secret` the only password. */
 const hooks: AuthHooks = {
@@ -23,7 +24,7 @@ const hooks: AuthHooks = {
 
 async function setup() {
   const throttle = new LoginThrottle();
-  const service = createTokenService({ issuer: 'wharf-test', service: SERVICE, keys: await KeyRing.generate(), hooks, throttle });
+  const service = createTokenService({ issuer: 'wharf-test', service: SERVICE, keys: await KeyRing.generate(), hooks, throttle, clientAddress });
   const get = (user: string, secret: string, address = '10.0.0.1') =>
     service.app.request(`http://auth.test/token?service=${SERVICE}`, { headers: { Authorization: basic(user, secret) } }, from(address));
   return { service, throttle, get };

@@ -23,7 +23,7 @@
 import { Hono, type Context } from 'hono';
 import { jwtVerify, SignJWT } from 'jose';
 import { ulid } from 'ulid';
-import { errorResponse } from '../errors/serialize.js';
+import { toResponse } from '../errors/serialize.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { AccessRequest } from '../hooks.js';
 import { fromUtf8, readLimited } from '../streams.js';
@@ -50,12 +50,20 @@ export interface TokenServiceOptions<P extends Principal> {
    */
   readonly throttle?: LoginThrottlePolicy | false;
   /**
-   * The client's address, for the throttle. Default: the socket address that
-   * `@wharf/adapter-node` passes in the Hono env; none elsewhere (then per account only).
+   * The client's address, for the throttle: from the serving adapter's `getConnInfo(c)`
+   * (`@wharf/adapter-node` and `@wharf/adapter-bun` export one). Without it failed passwords
+   * count per login name only.
    */
-  readonly clientAddress?: (request: Request, env: unknown) => string | undefined;
+  readonly clientAddress?: ClientAddress;
   readonly now?: () => Date;
 }
+
+/**
+ * A request's client address, for failed-login throttles; undefined when unknown. Core reads no
+ * socket: the host passes its runtime adapter's, e.g.
+ * `(c) => getConnInfo(c).remote.address` with `getConnInfo` from `@wharf/adapter-node`.
+ */
+export type ClientAddress = (c: Context) => string | undefined;
 
 /** The JSON answer of the token endpoint. */
 export interface TokenResponse {
@@ -88,7 +96,7 @@ export function createTokenService<P extends Principal>(options: TokenServiceOpt
   const throttle = options.throttle === false ? undefined : (options.throttle ?? new LoginThrottle());
   const now = options.now ?? (() => new Date());
   const refreshAudience = `wharf-refresh:${options.service}`;
-  const addressOf = options.clientAddress ?? defaultClientAddress;
+  const addressOf: ClientAddress = options.clientAddress ?? (() => undefined);
 
   async function sign(claims: Record<string, unknown>, subject: string, audience: string, lifetime: number, issuedAt: Date): Promise<string> {
     const { kid, alg, privateKey } = options.keys.current;
@@ -132,7 +140,7 @@ export function createTokenService<P extends Principal>(options: TokenServiceOpt
     const principal = await authenticateThrottled(options.hooks, credentials, { throttle, account, address });
     if (!principal) {
       throw new RegistryError('UNAUTHORIZED', credentials.kind === 'refresh' ? 'the refresh token is no longer valid' : 'incorrect username or password', {
-        headers: { 'WWW-Authenticate': 'Basic realm="wharf", charset="UTF-8"' },
+        challenge: 'Basic realm="wharf", charset="UTF-8"',
       });
     }
     return principal;
@@ -174,7 +182,7 @@ export function createTokenService<P extends Principal>(options: TokenServiceOpt
     if (basic === 'malformed') throw new RegistryError('UNAUTHORIZED', 'malformed Basic credentials');
     const clientId = q.get('client_id') ?? undefined;
     const principal = basic
-      ? await authenticate({ kind: 'password', ...basic, ...(clientId ? { clientId } : {}) }, basic.username, addressOf(c.req.raw, c.env))
+      ? await authenticate({ kind: 'password', ...basic, ...(clientId ? { clientId } : {}) }, basic.username, addressOf(c))
       : ANONYMOUS;
     return json(await issue(principal, requested, { offline: q.get('offline_token') === 'true' }));
   }
@@ -196,7 +204,7 @@ export function createTokenService<P extends Principal>(options: TokenServiceOpt
     checkService(form.get('service') ?? undefined);
     const requested = parseScopes(form.getAll('scope'));
     const clientId = form.get('client_id') ?? undefined;
-    const address = addressOf(c.req.raw, c.env);
+    const address = addressOf(c);
     switch (form.get('grant_type')) {
       case 'password': {
         const username = form.get('username');
@@ -225,7 +233,8 @@ export function createTokenService<P extends Principal>(options: TokenServiceOpt
     } catch (error) {
       // A client that left mid-request (its body aborted) is no server error: the access log has its line.
       if (!(error instanceof RegistryError) && !c.req.raw.signal.aborted) console.error('wharf token service: unexpected error', error);
-      return oauthError(error);
+      // The registry's `{"errors": [...]}` (docker prints its message), plus OAuth's fields for OAuth clients.
+      return toResponse(error, 'GET', { oauth: true });
     }
   };
   app.get('/token', guarded(getToken));
@@ -256,29 +265,4 @@ function json(body: TokenResponse): Response {
     status: 200,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' },
   });
-}
-
-/**
- * The error body: the registry's `{"errors": [...]}` (docker prints its message) plus OAuth's
- * `error` and `error_description` (RFC 6749 §5.2) for OAuth clients.
- */
-function oauthError(error: unknown): Response {
-  const response = errorResponse(error);
-  if (!(error instanceof RegistryError)) return response;
-  const oauth = error.code === 'UNAUTHORIZED' ? 'invalid_grant' : error.code === 'TOKEN_REQUEST_INVALID' ? 'invalid_request' : undefined;
-  if (!oauth) return response;
-  const body = {
-    errors: [{ code: error.code, message: error.message }],
-    error: oauth,
-    error_description: error.message,
-  };
-  const headers = new Headers(response.headers);
-  const text = JSON.stringify(body);
-  headers.set('Content-Length', String(Buffer.byteLength(text)));
-  return new Response(text, { status: response.status, headers });
-}
-
-function defaultClientAddress(_request: Request, env: unknown): string | undefined {
-  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress;
 }

@@ -6,8 +6,9 @@
  */
 import { parseDigest, type Digest } from '../digest.js';
 import { RegistryError } from '../errors/registry-error.js';
-import { NO_GC, touchExisting, type GcSignal } from '../gc/gc-signal.js';
-import { FILE_ONLY, PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { NO_GC, touchExisting, type GcSignal } from './gc-signal.js';
+import { FILE_ONLY, type StorageDriver } from '../storage/driver.js';
+import { notFoundAs } from '../storage/not-found.js';
 import { pathFor } from '../storage/paths.js';
 import { limitStream } from '../streams.js';
 
@@ -31,14 +32,10 @@ export class BlobStore {
 
   /** Size of a stored blob, or `null` when absent. */
   async stat(digest: Digest): Promise<BlobInfo | null> {
-    try {
-      const info = await this.driver.stat(pathFor({ kind: 'blob', digest }), FILE_ONLY);
-      this.#remember(digest.value, info.size);
-      return { digest: digest.value, size: info.size };
-    } catch (error) {
-      if (error instanceof PathNotFoundError) return null;
-      throw error;
-    }
+    const info = await this.driver.stat(pathFor({ kind: 'blob', digest }), FILE_ONLY).catch(notFoundAs(null));
+    if (!info) return null;
+    this.#remember(digest.value, info.size);
+    return { digest: digest.value, size: info.size };
   }
 
   /**
@@ -106,7 +103,7 @@ export class BlobStore {
       await this.driver.move(committedPath, target);
       return;
     }
-    if (reused) await this.driver.delete(committedPath).catch(ignoreNotFound);
+    if (reused) await this.driver.delete(committedPath).catch(notFoundAs(undefined));
   }
 
   /**
@@ -125,13 +122,8 @@ export class BlobStore {
   /** Remove a blob from the store (garbage collection only). */
   async delete(digest: Digest): Promise<void> {
     this.forget(digest);
-    await this.driver.delete(pathFor({ kind: 'blob', digest })).catch(ignoreNotFound);
+    await this.driver.delete(pathFor({ kind: 'blob', digest })).catch(notFoundAs(undefined));
   }
-}
-
-/** Swallow PathNotFoundError: "already gone" is success for deletes. */
-export function ignoreNotFound(error: unknown): void {
-  if (!(error instanceof PathNotFoundError)) throw error;
 }
 
 /** Parse a digest that came from storage (links); throws a plain error when corrupt. */

@@ -5,10 +5,9 @@
  */
 import type { Digest } from '../digest.js';
 import { FILE_ONLY, type StorageDriver } from '../storage/driver.js';
-import { exists } from '../storage/exists.js';
+import { exists, notFoundAs } from '../storage/not-found.js';
 import { pathFor } from '../storage/paths.js';
 import { utf8 } from '../streams.js';
-import { ignoreNotFound } from './blob-store.js';
 
 export class RepositoryLinks {
   constructor(private readonly driver: StorageDriver) {}
@@ -25,12 +24,6 @@ export class RepositoryLinks {
 
   /** Remove a link. @returns false when there was none. */
   async unlink(name: string, digest: Digest): Promise<boolean> {
-    try {
-      await this.driver.delete(pathFor({ kind: 'layerLink', name, digest }));
-      return true;
-    } catch (error) {
-      ignoreNotFound(error);
-      return false;
-    }
+    return this.driver.delete(pathFor({ kind: 'layerLink', name, digest })).then(() => true, notFoundAs(false));
   }
 }

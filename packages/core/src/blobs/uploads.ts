@@ -16,9 +16,10 @@ import { randomUUID } from 'node:crypto';
 import { Digester, type Digest, type DigestAlgorithm } from '../digest.js';
 import { RegistryError } from '../errors/registry-error.js';
 import { PathNotFoundError, type FileWriter, type StorageDriver } from '../storage/driver.js';
+import { notFoundAs } from '../storage/not-found.js';
 import { pathFor } from '../storage/paths.js';
 import { fromUtf8, utf8 } from '../streams.js';
-import { ignoreNotFound, type BlobInfo, type BlobStore } from './blob-store.js';
+import type { BlobInfo, BlobStore } from './blob-store.js';
 import type { RepositoryLinks } from './repository-links.js';
 import { ADMIT_ALL, type Admit } from './admission.js';
 import { DigestCheckpoints, KeyedMutex, UPLOAD_ID_PATTERN, uploadStateSchema, type UploadState } from './upload-state.js';
@@ -191,7 +192,7 @@ export class Uploads {
       await writer.close();
       throw new RegistryError('RANGE_INVALID', `chunk starts at byte ${range.start}, but the upload has ${size} bytes: the next chunk must start at ${size}`, {
         detail: { offset: size, start: range.start },
-        headers: { Range: `0-${Math.max(0, size - 1)}` },
+        storedBytes: size,
       });
     }
     // Nothing written yet and the client did not pick an algorithm: the closing digest decides.
@@ -260,8 +261,8 @@ export class Uploads {
     this.#checkpoints.delete(`${state.name}/${state.id}`);
     // The data was moved or cancelled already; the state goes last, so a crash in between
     // leaves a session that reports its size rather than bytes nobody can find.
-    await this.driver.delete(pathFor({ kind: 'uploadData', name: state.name, id: state.id })).catch(ignoreNotFound);
-    await this.driver.delete(pathFor({ kind: 'uploadState', name: state.name, id: state.id })).catch(ignoreNotFound);
+    await this.driver.delete(pathFor({ kind: 'uploadData', name: state.name, id: state.id })).catch(notFoundAs(undefined));
+    await this.driver.delete(pathFor({ kind: 'uploadState', name: state.name, id: state.id })).catch(notFoundAs(undefined));
   }
 }
 

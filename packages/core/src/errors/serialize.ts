@@ -1,4 +1,12 @@
-import { ERROR_CODES } from './codes.js';
+/**
+ * The HTTP edge of errors: any thrown value becomes one response, here and nowhere else. The
+ * status comes from the code table (codes.ts), the headers from the error's facts
+ * (http-headers.ts), the body is the OCI `{"errors": [...]}`, bounded whatever the thrower put
+ * in. Every Hono app of core answers its errors through {@link toResponse}.
+ * @module
+ */
+import { ERROR_CODES, type ErrorCode } from './codes.js';
+import { errorHeaders } from './http-headers.js';
 import { isRegistryError, RegistryError } from './registry-error.js';
 
 /** The JSON body every error response has. */
@@ -22,21 +30,44 @@ export const ERROR_BODY_LIMITS = {
   bytes: 48 * 1024,
 } as const;
 
+/** Options of {@link toResponse}. */
+export interface ToResponseOptions {
+  /**
+   * Add OAuth 2's `error` and `error_description` (RFC 6749 §5.2) to the body of an
+   * UNAUTHORIZED (`invalid_grant`) or TOKEN_REQUEST_INVALID (`invalid_request`), for the token
+   * endpoint's OAuth clients; the `errors` list keeps what docker prints.
+   */
+  readonly oauth?: boolean;
+}
+
+/** OAuth's `error` for the codes the token endpoint answers with. */
+const OAUTH_ERRORS: Partial<Record<ErrorCode, string>> = { UNAUTHORIZED: 'invalid_grant', TOKEN_REQUEST_INVALID: 'invalid_request' };
+
 /**
- * Turn any thrown value into an error response. A {@link RegistryError} keeps its code,
- * message and headers; anything else becomes a 500 `UNKNOWN` whose message reveals nothing
- * about the cause (it is reported through `onError` instead). The body is bounded
- * ({@link ERROR_BODY_LIMITS}).
- * @param method HEAD responses get the headers and no body.
+ * Turn any thrown value into an error response. A {@link RegistryError} keeps its code and
+ * message, and its facts become headers (`Retry-After`, `Range`, `Allow`, `WWW-Authenticate`);
+ * anything else becomes a 500 `UNKNOWN` whose message reveals nothing about the cause (it is
+ * reported through `onError` instead). The body is bounded ({@link ERROR_BODY_LIMITS}).
+ * @param method HEAD responses get the headers and no body (default GET).
+ * @example
+ * app.onError((error, c) => toResponse(error, c.req.method));
  */
-export function errorResponse(error: unknown, method = 'GET'): Response {
+export function toResponse(error: unknown, method = 'GET', options: ToResponseOptions = {}): Response {
   const e = isRegistryError(error) ? error : new RegistryError('UNKNOWN', 'internal server error');
-  const text = JSON.stringify(errorBody(e));
-  const headers = new Headers(e.headers);
+  const oauth = options.oauth ? OAUTH_ERRORS[e.code] : undefined;
+  const body = oauth ? { errors: [{ code: e.code, message: e.message }], error: oauth, error_description: e.message } : errorBody(e);
+  const text = JSON.stringify(body);
+  const headers = new Headers(errorHeaders(e));
   headers.set('Content-Type', 'application/json; charset=utf-8');
   headers.set('Content-Length', String(Buffer.byteLength(text)));
   return new Response(method === 'HEAD' ? null : text, { status: ERROR_CODES[e.code].status, headers });
 }
+
+/**
+ * The same as {@link toResponse}.
+ * @deprecated use `toResponse`.
+ */
+export const errorResponse: (error: unknown, method?: string) => Response = (error, method) => toResponse(error, method);
 
 /** The bounded JSON body of an error and its `additional` errors. */
 function errorBody(e: RegistryError): ErrorBody {

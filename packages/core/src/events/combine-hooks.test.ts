@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emit } from '../api/events.js';
+import { emit } from './emit.js';
 import type { DeleteEvent, PushEvent, RegistryHooks } from '../hooks.js';
 import { createRegistry } from '../registry.js';
 import { MemoryStorage } from '../storage/memory-driver.js';

@@ -1,5 +1,5 @@
 /** Several {@link RegistryHooks} objects as one. @module */
-import { EVENT_HOOKS, type EventHook } from '../api/events.js';
+import { EVENT_HOOKS, type EventHook } from './emit.js';
 import type { RegistryHooks } from '../hooks.js';
 
 type Listener = (event: unknown) => unknown;

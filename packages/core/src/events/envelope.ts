@@ -34,7 +34,7 @@
  * @module
  */
 import { ulid } from 'ulid';
-import type { EventHook, EventOf } from '../api/events.js';
+import type { EventHook, EventOf } from './emit.js';
 import type { EventRequest, RunDeletions, RunEvent } from '../hooks.js';
 
 /**

@@ -19,6 +19,7 @@
  */
 import { monotonicFactory } from 'ulid';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { listOrEmpty, notFoundAs } from '../storage/not-found.js';
 import { baseName, pathFor } from '../storage/paths.js';
 import type { EnvelopeEvent } from './envelope.js';
 
@@ -119,13 +120,7 @@ export class EventQueue {
 
   /** Delivered: forget it. False when the claim was lost (taken back as stale). */
   async done(entry: ClaimedEntry): Promise<boolean> {
-    try {
-      await this.driver.delete(this.#sending(entry));
-      return true;
-    } catch (error) {
-      if (error instanceof PathNotFoundError) return false;
-      throw error;
-    }
+    return this.driver.delete(this.#sending(entry)).then(() => true, notFoundAs(false));
   }
 
   /** Put a claimed entry back in the queue with its new attempt count and earliest send time. */
@@ -224,22 +219,11 @@ export class EventQueue {
   }
 
   async #list(dir: string): Promise<string[]> {
-    try {
-      return (await this.driver.list(dir)).map(baseName);
-    } catch (error) {
-      if (error instanceof PathNotFoundError) return [];
-      throw error;
-    }
+    return (await listOrEmpty(this.driver, dir)).map(baseName);
   }
 
   /** Move; false when the source is gone (someone else moved it first). */
-  async #move(from: string, to: string): Promise<boolean> {
-    try {
-      await this.driver.move(from, to);
-      return true;
-    } catch (error) {
-      if (error instanceof PathNotFoundError) return false;
-      throw error;
-    }
+  #move(from: string, to: string): Promise<boolean> {
+    return this.driver.move(from, to).then(() => true, notFoundAs(false));
   }
 }

@@ -18,10 +18,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { emit } from '../api/events.js';
+import { emit } from '../events/emit.js';
 import type { GcRunEvent, RegistryHooks } from '../hooks.js';
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import type { StorageDriver } from '../storage/driver.js';
 import { guard } from '../storage/guard.js';
+import { listOrEmpty, notFoundAs } from '../storage/not-found.js';
 import { baseName, pathFor } from '../storage/paths.js';
 import { utf8 } from '../streams.js';
 import { GcLock, GcLockedError } from './lock.js';
@@ -31,7 +32,7 @@ import { DEFAULT_GRACE_MS, DEFAULT_RECHECK_DELAY_MS, DEFAULT_SETTLE_MS, LOCK_TTL
 import { emptyTally, formatBytes, type GcPhase, type GcProgress, type GcReport } from './report.js';
 import { sweepBlobs, sweepRepository, type SweepContext } from './sweep.js';
 import { recoverTrash, Trash } from './trash.js';
-import { listAllRepositories, listOrEmpty, mapLimit } from './walk.js';
+import { listAllRepositories, mapLimit } from './walk.js';
 
 /** Options of {@link collectGarbage}. */
 export interface GcOptions {
@@ -280,17 +281,14 @@ function hasWork(plan: RepositoryPlan): boolean {
  * release the lock.
  */
 async function finish(driver: StorageDriver, lock: GcLock, marker: string): Promise<void> {
-  const ours = await lock.confirm().then(
-    () => true,
-    () => false,
-  );
+  const ours = await lock.confirm().then(() => true, () => false);
   try {
     if (ours) {
       for (const other of await listOrEmpty(driver, pathFor({ kind: 'gcRunningDir' }))) {
-        if (baseName(other) !== lock.run) await driver.delete(other).catch(ignoreNotFound);
+        if (baseName(other) !== lock.run) await driver.delete(other).catch(notFoundAs(undefined));
       }
     }
-    await driver.delete(marker).catch(ignoreNotFound);
+    await driver.delete(marker).catch(notFoundAs(undefined));
     // The records registries left for this run served its rechecks (trash.ts). Registries may
     // still be adding some (they saw the marker a moment ago): whatever stays, or fails to go
     // now, the next run removes.
@@ -298,8 +296,4 @@ async function finish(driver: StorageDriver, lock: GcLock, marker: string): Prom
   } finally {
     await lock.release();
   }
-}
-
-function ignoreNotFound(error: unknown): void {
-  if (!(error instanceof PathNotFoundError)) throw error;
 }

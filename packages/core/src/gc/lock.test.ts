@@ -6,7 +6,7 @@ import { pushBlob } from '../test-support/fixtures.js';
 import { HOUR, T0, testbed } from '../test-support/gc-testbed.js';
 import { collectGarbage } from './collector.js';
 import { GcLock, GcLockedError, GcLockLostError } from './lock.js';
-import { listOrEmpty } from './walk.js';
+import { listOrEmpty } from '../storage/not-found.js';
 
 describe('GcLock', () => {
   let clock = 0;

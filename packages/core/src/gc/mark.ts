@@ -22,11 +22,12 @@ import { tryParseDigest } from '../digest.js';
 import { decodeLink, decodeRevision } from '../manifests/manifest-link.js';
 import { parseManifest } from '../manifests/parse.js';
 import type { ParsedManifest } from '../manifests/parsed-manifest.js';
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import type { StorageDriver } from '../storage/driver.js';
+import { listOrEmpty, notFoundAs } from '../storage/not-found.js';
 import { baseName, pathFor } from '../storage/paths.js';
 import { fromUtf8 } from '../streams.js';
 import type { TrashItem } from './trash.js';
-import { listDigestFiles, listOrEmpty, mapLimit } from './walk.js';
+import { listDigestFiles, mapLimit } from './walk.js';
 
 type References = Pick<ParsedManifest, 'blobs' | 'manifests'>;
 
@@ -117,10 +118,7 @@ export async function markRepository(ctx: MarkContext, name: string): Promise<Re
   // Roots: tags, then (unless deleting untagged manifests) every manifest, else the young ones.
   let deleteUntagged = ctx.deleteUntagged;
   const tagged = await mapLimit(tagFiles, ctx.concurrency, async (path) => {
-    const link = await driver.getContent(path).then(decodeLink, (error: unknown) => {
-      if (error instanceof PathNotFoundError) return undefined; // deleted meanwhile
-      throw error;
-    });
+    const link = await driver.getContent(path).then(decodeLink, notFoundAs(undefined)); // undefined: deleted meanwhile
     if (link === null) {
       warnings.push(`${name}: tag ${baseName(path)} is unreadable; untagged manifests of this repository are kept`);
       deleteUntagged = false;
@@ -130,7 +128,7 @@ export async function markRepository(ctx: MarkContext, name: string): Promise<Re
   const revisionTimes = new Map<string, { modTime: number; size: number }>();
   if (deleteUntagged) {
     await mapLimit(revisionFiles, ctx.concurrency, async (file) => {
-      const info = await driver.stat(file.path).catch(notFoundAsNull);
+      const info = await driver.stat(file.path).catch(notFoundAs(null));
       if (info) revisionTimes.set(file.digest.value, { modTime: info.modTime.getTime(), size: info.size });
     });
   }
@@ -151,7 +149,7 @@ export async function markRepository(ctx: MarkContext, name: string): Promise<Re
         const digest = tryParseDigest(value);
         if (!digest) return;
         const path = pathFor({ kind: 'revision', name, digest });
-        const bytes = await driver.getContent(path).catch(notFoundAsNull);
+        const bytes = await driver.getContent(path).catch(notFoundAs(null));
         if (!bytes) return; // a tag whose manifest is gone, or deleted meanwhile
         kept.add(value);
         const revision = decodeRevision(bytes);
@@ -192,7 +190,7 @@ export async function markRepository(ctx: MarkContext, name: string): Promise<Re
     const own = referrersOf.get(revision);
     if (own) own.push({ path: entry.path, revision });
     else if (!kept.has(entry.digest) && !revisionDigests.has(entry.digest)) {
-      const info = await driver.stat(entry.path).catch(notFoundAsNull);
+      const info = await driver.stat(entry.path).catch(notFoundAs(null));
       if (info && info.modTime.getTime() < ctx.cutoffMs) orphanReferrers.push({ path: entry.path, revision });
     }
   });
@@ -203,7 +201,7 @@ export async function markRepository(ctx: MarkContext, name: string): Promise<Re
     linkFiles.filter((f) => !linkKeep.has(f.digest.value)),
     ctx.concurrency,
     async (file) => {
-      const info = await driver.stat(file.path).catch(notFoundAsNull);
+      const info = await driver.stat(file.path).catch(notFoundAs(null));
       if (!info) return;
       if (info.modTime.getTime() >= ctx.cutoffMs) {
         ctx.marks.add(file.digest.value);
@@ -264,7 +262,7 @@ async function staleUploads(ctx: MarkContext, name: string, files: readonly stri
     const dataPath = pathFor({ kind: 'uploadData', name, id });
     let startedAt = Number.NaN;
     if (names.has(`${id}.state`)) {
-      const bytes = await ctx.driver.getContent(statePath).catch(notFoundAsNull);
+      const bytes = await ctx.driver.getContent(statePath).catch(notFoundAs(null));
       if (!bytes) return; // finished meanwhile
       try {
         startedAt = Date.parse((JSON.parse(fromUtf8(bytes)) as { startedAt?: string }).startedAt ?? '');
@@ -273,16 +271,11 @@ async function staleUploads(ctx: MarkContext, name: string, files: readonly stri
       }
     }
     if (!Number.isFinite(startedAt)) {
-      const info = await ctx.driver.stat(names.has(`${id}.state`) ? statePath : dataPath).catch(notFoundAsNull);
+      const info = await ctx.driver.stat(names.has(`${id}.state`) ? statePath : dataPath).catch(notFoundAs(null));
       if (!info) return;
       startedAt = info.modTime.getTime();
     }
     if (startedAt < ctx.uploadCutoffMs) stale.push({ id, statePath, dataPath });
   });
   return stale;
-}
-
-function notFoundAsNull(error: unknown): null {
-  if (error instanceof PathNotFoundError) return null;
-  throw error;
 }

@@ -15,10 +15,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryError } from '../errors/registry-error.js';
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import type { StorageDriver } from '../storage/driver.js';
 import { pathFor } from '../storage/paths.js';
 import { fromUtf8, utf8 } from '../streams.js';
-import { listOrEmpty } from './walk.js';
+import { exists, listOrEmpty } from '../storage/not-found.js';
 
 /** A mover record not renewed for this long is left over from a crash. */
 export const MOVER_STALE_MS = 2 * 60 * 1_000;
@@ -26,20 +26,14 @@ export const MOVER_STALE_MS = 2 * 60 * 1_000;
 const MOVER_RENEW_MS = 30_000;
 
 /** Whether a collection is running (a fresh read, not the cached signal). */
-export async function collectionRunning(driver: StorageDriver): Promise<boolean> {
-  try {
-    await driver.stat(pathFor({ kind: 'gcRunningDir' }));
-    return true;
-  } catch (error) {
-    if (error instanceof PathNotFoundError) return false;
-    throw error;
-  }
+export function collectionRunning(driver: StorageDriver): Promise<boolean> {
+  return exists(driver, pathFor({ kind: 'gcRunningDir' }));
 }
 
 /**
  * Run `task`, which moves repository files, excluded from garbage collection.
  * @param what names the operation in the error, e.g. `renaming team/app`.
- * @throws RegistryError UNAVAILABLE (503, `Retry-After: 60`) when a collection is running.
+ * @throws RegistryError UNAVAILABLE (retry after 60 s) when a collection is running.
  * @example await asMover(storage, 'renaming a to b', () => moveRepositoryFiles(storage, 'a', 'b'));
  */
 export async function asMover<T>(driver: StorageDriver, what: string, task: () => Promise<T>): Promise<T> {
@@ -54,7 +48,7 @@ export async function asMover<T>(driver: StorageDriver, what: string, task: () =
   try {
     if (await collectionRunning(driver)) {
       throw new RegistryError('UNAVAILABLE', `a garbage collection is running; try ${what} again when it has finished`, {
-        headers: { 'Retry-After': '60' },
+        retryAfterSeconds: 60,
       });
     }
     return await task();

@@ -101,10 +101,8 @@
  * @module
  */
 
-/** How long a process reuses one read of the markers. */
-export const MARKER_CACHE_MS = 1_000;
-/** How long a reusing write may take and still rely on its observation (see step 2). */
-export const WRITE_BUDGET_MS = 2_000;
+// The two numbers the serving side reads are defined beside it (blobs/gc-signal.ts).
+export { MARKER_CACHE_MS, WRITE_BUDGET_MS } from '../blobs/gc-signal.js';
 /** How long a collector waits after writing its marker before it marks (≥ the budget). */
 export const DEFAULT_SETTLE_MS = 3_000;
 /** How long new content is safe from collection even when unreferenced. */

@@ -6,12 +6,13 @@
  * @module
  */
 import { tryParseDigest } from '../digest.js';
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import type { StorageDriver } from '../storage/driver.js';
+import { exists, listOrEmpty, notFoundAs } from '../storage/not-found.js';
 import { baseName, pathFor } from '../storage/paths.js';
 import type { RepositoryPlan, ReferrerEntry } from './mark.js';
 import { add, type GcAmount, type GcTally } from './report.js';
 import type { Trash, TrashItem } from './trash.js';
-import { exists, listOrEmpty, mapLimit } from './walk.js';
+import { mapLimit } from './walk.js';
 
 export interface SweepContext {
   readonly driver: StorageDriver;
@@ -54,7 +55,7 @@ export async function sweepBlobs(ctx: SweepContext, marks: ReadonlySet<string>, 
         if (!digest) continue;
         seen++;
         if (marks.has(digest.value)) continue;
-        const info = await ctx.driver.stat(path).catch(notFoundAsNull);
+        const info = await ctx.driver.stat(path).catch(notFoundAs(null));
         if (!info) continue;
         if (info.modTime.getTime() >= cutoffMs) ctx.tally.recent.blobs++;
         else candidates.push({ path, modTime: info.modTime.getTime(), size: info.size });
@@ -91,9 +92,9 @@ async function disposeAll<T extends TrashItem>(ctx: SweepContext, items: readonl
  * @returns its bytes, or `null` when it stays (or was gone).
  */
 async function dropReferrer(driver: StorageDriver, entry: ReferrerEntry): Promise<number | null> {
-  const content = await driver.getContent(entry.path).catch(notFoundAsNull);
+  const content = await driver.getContent(entry.path).catch(notFoundAs(null));
   if (!content) return null;
-  await driver.delete(entry.path).catch(notFoundAsNull);
+  await driver.delete(entry.path).catch(notFoundAs(null));
   if (await exists(driver, entry.revision)) {
     await driver.putContent(entry.path, content);
     return null;
@@ -106,13 +107,8 @@ async function purgeUpload(driver: StorageDriver, statePath: string, dataPath: s
   const writer = await driver.writer(dataPath, { append: true });
   const partial = writer.size;
   await writer.cancel();
-  const committed = await driver.stat(dataPath).catch(notFoundAsNull);
-  if (committed) await driver.delete(dataPath).catch(notFoundAsNull);
-  await driver.delete(statePath).catch(notFoundAsNull);
+  const committed = await driver.stat(dataPath).catch(notFoundAs(null));
+  if (committed) await driver.delete(dataPath).catch(notFoundAs(null));
+  await driver.delete(statePath).catch(notFoundAs(null));
   return partial + (committed?.size ?? 0);
-}
-
-function notFoundAsNull(error: unknown): null {
-  if (error instanceof PathNotFoundError) return null;
-  throw error;
 }

@@ -6,7 +6,7 @@
  * and it goes back; otherwise it is deleted. The record covers a move that is not atomic (S3:
  * copy, then delete), which can carry the old modTime into the trash and delete the touched
  * source. A touch that comes after the move finds nothing: the writer takes the file back
- * from the trash itself (gc-signal.ts), or fails its push, which the client retries
+ * from the trash itself (blobs/gc-signal.ts), or fails its push, which the client retries
  * (gc/protocol.ts, step 4). The delay lets a touch that had already found the file before the
  * move land. The look before the move keeps the window in which a reused file is briefly
  * missing (a pull would get 404) down to the time between that stat and the move.
@@ -17,10 +17,11 @@
  * @module
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import type { StorageDriver } from '../storage/driver.js';
+import { exists, listOrEmpty, notFoundAs } from '../storage/not-found.js';
 import { baseName, LAYOUT_ROOT, pathFor, touchedName } from '../storage/paths.js';
 import { add, type GcAmount } from './report.js';
-import { exists, listFilesBelow, listOrEmpty, mapLimit } from './walk.js';
+import { listFilesBelow, mapLimit } from './walk.js';
 
 /** A file to delete, as the sweep judged it. */
 export interface TrashItem {
@@ -68,7 +69,7 @@ export class Trash {
     await mapLimit(items, this.options.concurrency, async (item) => {
       // A look right before the move: what a push touched since the sweep judged it stays put,
       // and is never missing, even briefly, for pulls.
-      const info = await this.driver.stat(item.path).catch(notFoundAsNull);
+      const info = await this.driver.stat(item.path).catch(notFoundAs(null));
       if (!info) outcome.gone.push(item);
       else if (info.modTime.getTime() !== item.modTime) outcome.restored.push(item);
       else if (await this.#move(item.path, this.pathOf(item.path))) moved.push(item);
@@ -80,28 +81,22 @@ export class Trash {
     const touched = moved.length > 0 ? await touchRecords(this.driver, this.run) : new Set<string>();
     await mapLimit(moved, this.options.concurrency, async (item) => {
       const trashed = this.pathOf(item.path);
-      const info = await this.driver.stat(trashed).catch(notFoundAsNull);
+      const info = await this.driver.stat(trashed).catch(notFoundAs(null));
       if (!info) {
         outcome.gone.push(item);
       } else if (info.modTime.getTime() !== item.modTime || touched.has(touchedName(item.path))) {
         await putBack(this.driver, trashed, item.path);
         outcome.restored.push(item);
       } else {
-        await this.driver.delete(trashed).catch(notFoundAsNull);
+        await this.driver.delete(trashed).catch(notFoundAs(null));
         outcome.deleted.push(item);
       }
     });
     return outcome;
   }
 
-  async #move(from: string, to: string): Promise<boolean> {
-    try {
-      await this.driver.move(from, to);
-      return true;
-    } catch (error) {
-      if (error instanceof PathNotFoundError) return false;
-      throw error;
-    }
+  #move(from: string, to: string): Promise<boolean> {
+    return this.driver.move(from, to).then(() => true, notFoundAs(false));
   }
 }
 
@@ -126,7 +121,7 @@ export async function recoverTrash(
     const since = Number.isFinite(started) ? started - (options.skewMs ?? 60_000) : Number.NEGATIVE_INFINITY;
     const touched = await touchRecords(driver, run);
     for (const trashed of await listFilesBelow(driver, runDir)) {
-      const info = await driver.stat(trashed).catch(notFoundAsNull);
+      const info = await driver.stat(trashed).catch(notFoundAs(null));
       if (!info) continue;
       const original = `${LAYOUT_ROOT}${trashed.slice(runDir.length)}`;
       if (info.modTime.getTime() >= since || touched.has(touchedName(original))) {
@@ -134,7 +129,7 @@ export async function recoverTrash(
         if (!options.dryRun) await putBack(driver, trashed, original);
       } else {
         add(deleted, info.size);
-        if (!options.dryRun) await driver.delete(trashed).catch(notFoundAsNull);
+        if (!options.dryRun) await driver.delete(trashed).catch(notFoundAs(null));
       }
     }
   }
@@ -142,7 +137,7 @@ export async function recoverTrash(
   // for a finished run (from an observation made before it ended) is of no use to anyone.
   if (!options.dryRun) {
     for (const dir of await listOrEmpty(driver, pathFor({ kind: 'gcTouchedDir' }))) {
-      if (baseName(dir) !== currentRun) await driver.delete(dir).catch(notFoundAsNull);
+      if (baseName(dir) !== currentRun) await driver.delete(dir).catch(notFoundAs(null));
     }
   }
   return { deleted, restored };
@@ -155,11 +150,6 @@ async function touchRecords(driver: StorageDriver, run: string): Promise<Set<str
 
 /** Put a trashed file back where it was, unless it was stored there again meanwhile. */
 async function putBack(driver: StorageDriver, trashed: string, original: string): Promise<void> {
-  if (await exists(driver, original)) await driver.delete(trashed).catch(notFoundAsNull);
-  else await driver.move(trashed, original).catch(notFoundAsNull);
-}
-
-function notFoundAsNull(error: unknown): null {
-  if (error instanceof PathNotFoundError) return null;
-  throw error;
+  if (await exists(driver, original)) await driver.delete(trashed).catch(notFoundAs(null));
+  else await driver.move(trashed, original).catch(notFoundAs(null));
 }

@@ -5,21 +5,12 @@
  * @module
  */
 import { tryParseDigest, type Digest } from '../digest.js';
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import type { StorageDriver } from '../storage/driver.js';
+import { listOrEmpty, notFoundAs } from '../storage/not-found.js';
 import { baseName, REPOSITORIES_ROOT } from '../storage/paths.js';
 
 /** The `_`-directories that make a directory a repository. */
 const REPOSITORY_PARTS = new Set(['_manifests', '_layers', '_referrers', '_uploads']);
-
-/** `list`, with a missing directory as empty. */
-export async function listOrEmpty(driver: StorageDriver, dir: string): Promise<string[]> {
-  try {
-    return await driver.list(dir);
-  } catch (error) {
-    if (error instanceof PathNotFoundError) return [];
-    throw error;
-  }
-}
 
 /**
  * Every repository, sorted: a directory holding manifests, links, referrers or upload sessions.
@@ -93,15 +84,10 @@ export async function listFilesBelow(driver: StorageDriver, dir: string): Promis
   const out: string[] = [];
   const children = await listOrEmpty(driver, dir);
   await mapLimit(children, 8, async (child) => {
-    const info = await driver.stat(child).catch((error: unknown) => {
-      if (error instanceof PathNotFoundError) return null;
-      throw error;
-    });
+    const info = await driver.stat(child).catch(notFoundAs(null));
     if (!info) return;
     if (info.isDir) out.push(...(await listFilesBelow(driver, child)));
     else out.push(child);
   });
   return out;
 }
-
-export { exists } from '../storage/exists.js';

@@ -10,7 +10,7 @@ import { guard } from '../storage/guard.js';
 import { MemoryStorage } from '../storage/memory-driver.js';
 import { pathFor } from '../storage/paths.js';
 import { bytes, errorCode, pushBlob, pushImage, sha256 } from '../test-support/fixtures.js';
-import { GcSignal } from './gc-signal.js';
+import { GcSignal } from '../blobs/gc-signal.js';
 
 const T0 = new Date('2030-01-01T00:00:00Z');
 const LATER = new Date('2030-01-01T05:00:00Z');

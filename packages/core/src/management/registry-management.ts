@@ -16,7 +16,7 @@ import { RepositoryDeletions, type RepositoryDeletion } from './repository-delet
 import { RepositoryIndex, type RepositorySummary } from './repository-index.js';
 import { checkRename, isRepository, moveRepositoryFiles } from './repository-rename.js';
 import { asMover } from '../gc/movers.js';
-import { emit } from '../api/events.js';
+import { emit } from '../events/emit.js';
 import { createCleanup, type Cleanup } from '../lifecycle/cleanup/create-cleanup.js';
 import { readTagRecords, type TagRecord } from './tag-records.js';
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { ulid } from 'ulid';
-import { emit } from '../api/events.js';
+import { emit } from '../events/emit.js';
 import type { CallContext, RegistryApi } from '../api/registry-api.js';
 import { parseDigest } from '../digest.js';
 import { PathNotFoundError } from '../storage/driver.js';

@@ -17,10 +17,9 @@
  * @module
  */
 import type { StorageDriver } from '../storage/driver.js';
-import { PathNotFoundError } from '../storage/driver.js';
 import { pathFor, REPOSITORIES_ROOT } from '../storage/paths.js';
 import { RegistryError } from '../errors/registry-error.js';
-import { exists } from '../storage/exists.js';
+import { exists, notFoundAs } from '../storage/not-found.js';
 import { listFilesBelow } from '../gc/walk.js';
 import { assertValidName } from '../names.js';
 
@@ -55,10 +54,8 @@ export async function moveRepositoryFiles(driver: StorageDriver, from: string, t
     const worker = async () => {
       while (next < files.length) {
         const file = files[next++] as string;
-        await driver.move(file, `${target}${file.slice(source.length)}`).catch((error: unknown) => {
-          // Gone meanwhile (a concurrent delete): nothing to move.
-          if (!(error instanceof PathNotFoundError)) throw error;
-        });
+        // Gone meanwhile (a concurrent delete): nothing to move.
+        await driver.move(file, `${target}${file.slice(source.length)}`).catch(notFoundAs(undefined));
         moved++;
       }
     };

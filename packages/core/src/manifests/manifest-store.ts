@@ -7,14 +7,13 @@
  */
 import { digestOf, parseDigest, tryParseDigest, type Digest } from '../digest.js';
 import { RegistryError } from '../errors/registry-error.js';
-import { ignoreNotFound } from '../blobs/blob-store.js';
 import { ADMIT_ALL, type Admit } from '../blobs/admission.js';
-import { NO_GC, touchExisting, type GcSignal } from '../gc/gc-signal.js';
-import { touchReferences } from '../gc/touch-references.js';
+import { NO_GC, touchExisting, type GcSignal } from '../blobs/gc-signal.js';
+import { touchReferences } from './touch-references.js';
 import type { RepositoryLinks } from '../blobs/repository-links.js';
-import { FILE_ONLY, PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import { FILE_ONLY, type StorageDriver } from '../storage/driver.js';
 import { baseName, pathFor } from '../storage/paths.js';
-import { exists } from '../storage/exists.js';
+import { exists, notFoundAs } from '../storage/not-found.js';
 import { isValidTag } from '../names.js';
 import { decodeLink, decodeRevision, encodeLink, encodeRevision, type ManifestLink } from './manifest-link.js';
 import { ManifestCache } from './manifest-cache.js';
@@ -131,10 +130,7 @@ export class ManifestStore {
    */
   async #writeTag(name: string, tag: string, link: ManifestLink, now: string): Promise<void> {
     const path = pathFor({ kind: 'tag', name, tag });
-    const previous = await this.driver.getContent(path).then(decodeLink, (error: unknown) => {
-      ignoreNotFound(error);
-      return null;
-    });
+    const previous = await this.driver.getContent(path).then(decodeLink, notFoundAs(null));
     if (previous?.digest === link.digest && previous.createdAt) return;
     const { pushedAt: _pushed, ...target } = link;
     await this.driver.putContent(path, encodeLink({ ...target, createdAt: previous?.createdAt ?? now, updatedAt: now }));
@@ -146,12 +142,7 @@ export class ManifestStore {
    */
   async resolve(name: string, reference: Reference): Promise<ManifestLink> {
     if ('digest' in reference) return (await this.#revision(name, reference)).link;
-    let link: ManifestLink | null = null;
-    try {
-      link = decodeLink(await this.driver.getContent(pathFor({ kind: 'tag', name, tag: reference.tag })));
-    } catch (error) {
-      if (!(error instanceof PathNotFoundError)) throw error;
-    }
+    const link = await this.driver.getContent(pathFor({ kind: 'tag', name, tag: reference.tag })).then(decodeLink, notFoundAs(null));
     if (!link) throw await this.#unknown(name, reference);
     return link;
   }
@@ -171,12 +162,7 @@ export class ManifestStore {
 
   /** Read a revision file, caching its bytes. @throws RegistryError MANIFEST_UNKNOWN / NAME_UNKNOWN */
   async #revision(name: string, reference: { digest: Digest }): Promise<{ link: ManifestLink; body: Uint8Array }> {
-    let revision: ReturnType<typeof decodeRevision> = null;
-    try {
-      revision = decodeRevision(await this.driver.getContent(pathFor({ kind: 'revision', name, digest: reference.digest })));
-    } catch (error) {
-      if (!(error instanceof PathNotFoundError)) throw error;
-    }
+    const revision = await this.driver.getContent(pathFor({ kind: 'revision', name, digest: reference.digest })).then(decodeRevision, notFoundAs(null));
     if (!revision) throw await this.#unknown(name, reference);
     this.#cache.set(revision.link.digest, revision.body);
     return revision;
@@ -200,19 +186,19 @@ export class ManifestStore {
     await mapInBatches(tags, TAG_CONCURRENCY, async (tag) => {
       const tagLink = await this.resolve(name, { tag }).catch(() => null);
       if (tagLink?.digest !== digest.value) return;
-      await this.driver.delete(pathFor({ kind: 'tag', name, tag })).catch(ignoreNotFound);
+      await this.driver.delete(pathFor({ kind: 'tag', name, tag })).catch(notFoundAs(undefined));
       removed.push(tag);
     });
     const subject = link.subject ? tryParseDigest(link.subject) : null;
     if (subject) await this.referrers.remove(name, subject, digest);
-    await this.driver.delete(pathFor({ kind: 'revision', name, digest })).catch(ignoreNotFound);
+    await this.driver.delete(pathFor({ kind: 'revision', name, digest })).catch(notFoundAs(undefined));
     return { link, tags: removed.sort() };
   }
 
   /** Delete one tag; the manifest stays. @throws RegistryError MANIFEST_UNKNOWN / NAME_UNKNOWN */
   async deleteTag(name: string, tag: string): Promise<ManifestLink> {
     const link = await this.resolve(name, { tag });
-    await this.driver.delete(pathFor({ kind: 'tag', name, tag })).catch(ignoreNotFound);
+    await this.driver.delete(pathFor({ kind: 'tag', name, tag })).catch(notFoundAs(undefined));
     return link;
   }
 
@@ -221,12 +207,8 @@ export class ManifestStore {
    * @throws RegistryError NAME_UNKNOWN when the repository does not exist.
    */
   async tags(name: string): Promise<string[]> {
-    try {
-      const children = await this.driver.list(pathFor({ kind: 'tagsDir', name }));
-      return children.map(baseName).filter(isValidTag).sort(lexical);
-    } catch (error) {
-      if (!(error instanceof PathNotFoundError)) throw error;
-    }
+    const children = await this.driver.list(pathFor({ kind: 'tagsDir', name })).catch(notFoundAs(null));
+    if (children) return children.map(baseName).filter(isValidTag).sort(lexical);
     if (await this.repositoryExists(name)) return [];
     throw nameUnknown(name);
   }

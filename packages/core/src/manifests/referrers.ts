@@ -5,8 +5,8 @@
  * @module
  */
 import type { Digest } from '../digest.js';
-import { ignoreNotFound } from '../blobs/blob-store.js';
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
+import type { StorageDriver } from '../storage/driver.js';
+import { notFoundAs } from '../storage/not-found.js';
 import { pathFor } from '../storage/paths.js';
 import { fromUtf8, utf8 } from '../streams.js';
 import type { Descriptor } from './descriptor.js';
@@ -39,7 +39,7 @@ export class Referrers {
   }
 
   async remove(name: string, subject: Digest, digest: Digest): Promise<void> {
-    await this.driver.delete(pathFor({ kind: 'referrer', name, subject, digest })).catch(ignoreNotFound);
+    await this.driver.delete(pathFor({ kind: 'referrer', name, subject, digest })).catch(notFoundAs(undefined));
   }
 
   /**
@@ -47,13 +47,8 @@ export class Referrers {
    * pages are stable.
    */
   async list(name: string, subject: Digest, artifactType?: string): Promise<ReferrerDescriptor[]> {
-    let entries: string[];
-    try {
-      entries = await this.driver.list(pathFor({ kind: 'referrersDir', name, subject }));
-    } catch (error) {
-      if (error instanceof PathNotFoundError) return [];
-      throw error;
-    }
+    const entries = await this.driver.list(pathFor({ kind: 'referrersDir', name, subject })).catch(notFoundAs(null));
+    if (!entries) return [];
     // A subject can have any number of referrers: a bounded number of reads at a time.
     const descriptors = await mapInBatches(entries, READ_CONCURRENCY, async (entry) => {
       try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { covers, requiredAccess } from './access.js';
+import { requiredAccess } from './access.js';
 
 const q = (s = '') => new URLSearchParams(s);
 
@@ -38,18 +38,5 @@ describe('required access', () => {
   it('should ask for pull on the mount source as optional access', () => {
     const access = requiredAccess('blob-upload-start', 'POST', 'dst', q('mount=sha256:x&from=src'));
     expect(access.optional).toEqual([{ type: 'repository', name: 'src', actions: ['pull'] }]);
-  });
-});
-
-describe('covers', () => {
-  const granted = [{ type: 'repository' as const, name: 'a', actions: ['pull' as const] }];
-  it('should cover granted actions only, on the same resource', () => {
-    expect(covers(granted, { type: 'repository', name: 'a', actions: ['pull'] })).toBe(true);
-    expect(covers(granted, { type: 'repository', name: 'a', actions: ['pull', 'push'] })).toBe(false);
-    expect(covers(granted, { type: 'repository', name: 'b', actions: ['pull'] })).toBe(false);
-  });
-
-  it('should treat * as every action', () => {
-    expect(covers([{ type: 'repository', name: 'a', actions: ['*'] }], { type: 'repository', name: 'a', actions: ['delete', 'push'] })).toBe(true);
   });
 });

@@ -34,10 +34,3 @@ export function requiredAccess(route: RouteName, method: Method, name: string | 
   const from = route === 'blob-upload-start' ? query.get('from') : null;
   return { required: [repo(name, 'pull', 'push')], optional: from ? [repo(from, 'pull')] : [] };
 }
-
-/** Whether `granted` covers `wanted` (a `*` grant covers every action). */
-export function covers(granted: readonly AccessRequest[], wanted: AccessRequest): boolean {
-  return wanted.actions.every((action) =>
-    granted.some((g) => g.type === wanted.type && g.name === wanted.name && (g.actions.includes(action) || g.actions.includes('*'))),
-  );
-}

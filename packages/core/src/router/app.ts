@@ -6,14 +6,15 @@
  * @module
  */
 import { Hono } from 'hono';
-import { eventRequest } from '../api/events.js';
+import { eventRequest } from '../events/emit.js';
 import type { RegistryApi } from '../api/registry-api.js';
-import { errorResponse } from '../errors/serialize.js';
+import { toResponse } from '../errors/serialize.js';
 import { isRegistryError, RegistryError } from '../errors/registry-error.js';
 import type { AccessRequest } from '../hooks.js';
 import { assertValidName } from '../names.js';
 import { drain } from '../streams.js';
-import { covers, requiredAccess } from './access.js';
+import { covers } from '../auth/scope.js';
+import { requiredAccess } from './access.js';
 import type { Handler, HandlerContext, ResolvedLimits } from './context.js';
 import { blobHandlers } from './handlers/blobs.js';
 import { baseHandlers, catalogHandlers, referrersHandlers, tagsHandlers } from './handlers/discovery.js';
@@ -56,7 +57,7 @@ async function handle(api: RegistryApi, options: AppOptions, request: Request): 
     await drain(request.body);
     // A client that went away mid-body is not a server failure worth reporting.
     if (!isRegistryError(error) && !request.signal.aborted) await report(api, error, request);
-    response = errorResponse(error, method);
+    response = toResponse(error, method);
   }
   for (const [k, v] of Object.entries(COMMON_HEADERS)) response.headers.set(k, v);
   return response;
@@ -69,7 +70,7 @@ async function route(api: RegistryApi, options: AppOptions, request: Request, me
   const { route: spec, params } = match;
   const handler = HANDLERS[spec.name][method];
   if (!spec.methods.includes(method) || !handler) {
-    throw new RegistryError('METHOD_UNKNOWN', `${method} is not allowed on ${spec.name}`, { headers: { Allow: spec.methods.join(', ') } });
+    throw new RegistryError('METHOD_UNKNOWN', `${method} is not allowed on ${spec.name}`, { allowedMethods: spec.methods });
   }
   const name = params.name === undefined ? '' : assertValidName(params.name);
   const access = requiredAccess(spec.name, method, params.name, url.searchParams);

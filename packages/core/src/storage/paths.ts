@@ -49,7 +49,7 @@
  *                                                  a push admitted under a namespace's storage
  *                                                  quota, being published or lately done: the
  *                                                  name says it all, the content is the
- *                                                  repository (see management/quota-reservations.ts)
+ *                                                  repository (see quota/quota-reservations.ts)
  * ```
  *
  * Links and tags are files, not directories of files, and the directories that change on every

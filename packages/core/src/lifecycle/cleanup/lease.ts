@@ -15,9 +15,9 @@
  * mid-run leaves a lease that expires on its own.
  * @module
  */
-import { ignoreNotFound } from '../../blobs/blob-store.js';
 import { fromUtf8, utf8 } from '../../streams.js';
 import { PathNotFoundError, type StorageDriver } from '../../storage/driver.js';
+import { notFoundAs } from '../../storage/not-found.js';
 
 export interface LeaseOptions {
   /** Who claims it (a process id), stored for people reading the file. */
@@ -62,7 +62,7 @@ export async function acquireLease(storage: StorageDriver, path: string, options
     expiresAt,
     async release() {
       if ((await readLease(storage, path))?.token !== token) return;
-      await storage.delete(path).catch(ignoreNotFound);
+      await storage.delete(path).catch(notFoundAs(undefined));
     },
   };
 }

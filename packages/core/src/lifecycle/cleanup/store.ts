@@ -12,10 +12,10 @@
  * @module
  */
 import { z } from 'zod';
-import { ignoreNotFound } from '../../blobs/blob-store.js';
 import { lexical } from '../../manifests/manifest-store.js';
 import { fromUtf8, utf8 } from '../../streams.js';
 import { PathNotFoundError, type StorageDriver } from '../../storage/driver.js';
+import { notFoundAs } from '../../storage/not-found.js';
 import { baseName, pathFor } from '../../storage/paths.js';
 import { cadenceMs } from './durations.js';
 import { assertValidProject, parseCleanupPolicy, type CleanupPolicy, type StoredCleanupPolicy } from './policy.js';
@@ -133,7 +133,7 @@ export class CleanupPolicyStore {
     const existed = (await this.get(project)) !== null;
     // file by file: the project's directory also holds the policies of projects below it
     for (const kind of ['cleanupPolicy', 'cleanupState', 'cleanupLease'] as const) {
-      await this.storage.delete(pathFor({ kind, project })).catch(ignoreNotFound);
+      await this.storage.delete(pathFor({ kind, project })).catch(notFoundAs(undefined));
     }
     return existed;
   }
@@ -143,13 +143,8 @@ export class CleanupPolicyStore {
     const projects: string[] = [];
     const root = pathFor({ kind: 'cleanupRoot' });
     const walk = async (dir: string): Promise<void> => {
-      let children: string[];
-      try {
-        children = await this.storage.list(dir);
-      } catch (error) {
-        if (error instanceof PathNotFoundError) return;
-        throw error;
-      }
+      const children = await this.storage.list(dir).catch(notFoundAs(null));
+      if (!children) return;
       if (dir !== root && children.some((c) => baseName(c) === '_policy.json')) projects.push(dir.slice(root.length + 1));
       await Promise.all(children.filter((c) => !baseName(c).startsWith('_')).map(walk));
     };

@@ -8,7 +8,7 @@ import type { CallContext, RegistryApi } from '../../api/registry-api.js';
 import { listRepositories } from '../../api/catalog.js';
 import { tryParseDigest } from '../../digest.js';
 import { isRegistryError } from '../../errors/registry-error.js';
-import { PathNotFoundError } from '../../storage/driver.js';
+import { exists } from '../../storage/not-found.js';
 import { pathFor } from '../../storage/paths.js';
 import type { CleanupTag } from './plan.js';
 
@@ -92,12 +92,6 @@ export function registryCleanupTarget(api: RegistryApi, options: RegistryCleanup
   };
 }
 
-async function tagExists(api: RegistryApi, repository: string, tag: string): Promise<boolean> {
-  try {
-    await api.options.storage.stat(pathFor({ kind: 'tag', name: repository, tag }));
-    return true;
-  } catch (error) {
-    if (error instanceof PathNotFoundError) return false;
-    throw error;
-  }
+function tagExists(api: RegistryApi, repository: string, tag: string): Promise<boolean> {
+  return exists(api.options.storage, pathFor({ kind: 'tag', name: repository, tag }));
 }

@@ -5,7 +5,7 @@
  */
 import { assertValidTag } from '../../names.js';
 import { tryParseDigest } from '../../digest.js';
-import { RegistryError } from '../../errors/registry-error.js';
+import { isRegistryError, RegistryError } from '../../errors/registry-error.js';
 import type { Reference, StoredManifest } from '../../manifests/manifest-store.js';
 import type { ManifestLink } from '../../manifests/manifest-link.js';
 import { MEDIA_TYPES } from '../../manifests/media-types.js';
@@ -22,6 +22,25 @@ export function parseReference(raw: string | undefined): Reference {
     return { digest };
   }
   return { tag: assertValidTag(value) };
+}
+
+/**
+ * The reference of a GET or HEAD. One that is neither a valid tag nor a digest names no
+ * manifest that could exist: 404 MANIFEST_UNKNOWN, as the OCI conformance suite expects
+ * (a PUT to it stays 400 TAG_INVALID or DIGEST_INVALID: {@link parseReference}).
+ * @throws RegistryError MANIFEST_UNKNOWN
+ */
+export function readReference(raw: string | undefined): Reference {
+  try {
+    return parseReference(raw);
+  } catch (error) {
+    if (!isRegistryError(error) || (error.code !== 'TAG_INVALID' && error.code !== 'DIGEST_INVALID')) throw error;
+    const reference = (raw ?? '').slice(0, 200);
+    throw new RegistryError('MANIFEST_UNKNOWN', `manifest unknown: ${JSON.stringify(reference)} is neither a valid tag nor a digest`, {
+      detail: { reference },
+      cause: error,
+    });
+  }
 }
 
 const manifestHeaders = (m: { digest: string; mediaType: string; size: number }) => ({
@@ -72,7 +91,7 @@ export const manifestHandlers: Partial<Record<string, Handler>> = {
 
 async function serveManifest(ctx: HandlerContext, head: boolean): Promise<Response> {
   const { api, name, params, request, call } = ctx;
-  const reference = parseReference(params.reference);
+  const reference = readReference(params.reference);
   // HEAD needs only the descriptor; GET reads the bytes once (from cache when it can).
   const found: ManifestLink | StoredManifest = head ? await api.headManifest(name, reference) : await api.getManifest(name, reference, call);
   const chosen = await negotiate(ctx, found, reference, head);

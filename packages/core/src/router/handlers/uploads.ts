@@ -7,9 +7,10 @@ import { isDigestAlgorithm, tryParseDigest } from '../../digest.js';
 import { RegistryError } from '../../errors/registry-error.js';
 import { assertValidName } from '../../names.js';
 import { drain } from '../../streams.js';
-import { covers } from '../access.js';
+import { covers } from '../../auth/scope.js';
 import type { Handler, HandlerContext } from '../context.js';
 import { digestParam, empty, parseContentRange } from '../http.js';
+import { uploadRange } from '../../errors/http-headers.js';
 
 const blobLocation = (name: string, digest: string) => `/v2/${name}/blobs/${digest}`;
 const uploadLocation = (name: string, id: string) => `/v2/${name}/blobs/uploads/${id}`;
@@ -17,7 +18,7 @@ const uploadLocation = (name: string, id: string) => `/v2/${name}/blobs/uploads/
 function sessionHeaders(name: string, id: string, size: number): Record<string, string> {
   return {
     Location: uploadLocation(name, id),
-    Range: `0-${Math.max(0, size - 1)}`,
+    Range: uploadRange(size),
     'Docker-Upload-UUID': id,
   };
 }
@@ -107,7 +108,7 @@ async function withSessionHeaders<T>(name: string, id: string, task: () => Promi
     return await task();
   } catch (error) {
     if (error instanceof RegistryError && error.code === 'RANGE_INVALID') {
-      Object.assign(error.headers, { Location: uploadLocation(name, id), 'Docker-Upload-UUID': id });
+      Object.assign(error.extraHeaders, { Location: uploadLocation(name, id), 'Docker-Upload-UUID': id });
     }
     throw error;
   }

@@ -1,0 +1,93 @@
+/**
+ * `wharf admin …` and `wharf keys …`: the standalone server's administration from the command
+ * line, against the same data directory as `wharf serve` (`--data`, else `WHARF_DATA`, else
+ * `./data`). Both are safe while the server runs: the access store locks around each change,
+ * and a server reloads a rotated key file within seconds.
+ * @module
+ */
+import { resolve } from 'node:path';
+import { type CommandIo, processIo } from './command-io.js';
+import { accessDir, keyFilePath } from './data-dir.js';
+
+/** Split a leading `--data <dir>` / `--data=<dir>` off the arguments. */
+function takeDataDir(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): { dataDir: string; rest: string[] } | string {
+  const rest = [...argv];
+  let dir: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    if (arg === '--data') {
+      dir = rest[i + 1];
+      if (dir === undefined || dir === '') return '--data needs a directory';
+      rest.splice(i, 2);
+      break;
+    }
+    if (arg.startsWith('--data=')) {
+      dir = arg.slice('--data='.length);
+      if (dir === '') return '--data needs a directory';
+      rest.splice(i, 1);
+      break;
+    }
+  }
+  return { dataDir: resolve(cwd, dir ?? (env.WHARF_DATA || 'data')), rest };
+}
+
+/** `wharf admin [--data DIR] <noun> <verb> …`; see `wharf admin --help`. */
+export async function runAdminCli(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  const parsed = takeDataDir(argv, process.env, process.cwd());
+  if (typeof parsed === 'string') {
+    io.err(`wharf admin: ${parsed}\n`);
+    return 2;
+  }
+  const { AccessStore, runAdminCommand } = await import('@wharf/access');
+  const lines = { out: (line: string) => io.out(`${line}\n`), err: (line: string) => io.err(`${line}\n`) };
+  const first = parsed.rest[0];
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    // Help needs no store; the usage says where the data directory comes from.
+    if (first !== undefined) io.out('Usage: wharf admin [--data DIR] <noun> <verb> [options]   (DIR: --data, WHARF_DATA or ./data)\n\n');
+    return runAdminCommand(parsed.rest, { store: undefined as never, ...lines });
+  }
+  let store: Awaited<ReturnType<typeof AccessStore.open>>;
+  try {
+    store = await AccessStore.open(accessDir(parsed.dataDir));
+  } catch (error) {
+    io.err(`wharf admin: cannot open the access store in ${accessDir(parsed.dataDir)}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  return runAdminCommand(parsed.rest, { store, ...lines });
+}
+
+const KEYS_USAGE = `Usage: wharf keys [--data DIR] <command>
+
+  list      show the token-signing keys (id, algorithm, created, superseded)
+  rotate    make a new signing key; keys superseded over 24 h ago are dropped
+            (tokens they signed stop working; refresh tokens then need a new login)
+`;
+
+/** `wharf keys [--data DIR] list|rotate`. */
+export async function runKeysCli(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  const parsed = takeDataDir(argv, process.env, process.cwd());
+  if (typeof parsed === 'string') {
+    io.err(`wharf keys: ${parsed}\n`);
+    return 2;
+  }
+  const [command, ...extra] = parsed.rest;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.out(KEYS_USAGE);
+    return 0;
+  }
+  if ((command !== 'list' && command !== 'rotate') || extra.length > 0) {
+    io.err(`wharf keys: ${command === undefined ? 'missing command' : `unknown arguments "${parsed.rest.join(' ')}"`}\n\n${KEYS_USAGE}`);
+    return 2;
+  }
+  const { KeyFile } = await import('./key-file.js');
+  const file = await KeyFile.open(keyFilePath(parsed.dataDir));
+  if (command === 'rotate') {
+    const kid = await file.rotate();
+    io.out(`new signing key ${kid}; running servers pick it up within seconds\n`);
+    return 0;
+  }
+  for (const key of file.ring.toJSON().keys) {
+    io.out(`${key.kid}  ${key.alg}  created ${key.createdAt}${key.supersededAt ? `  superseded ${key.supersededAt}` : '  (signing)'}\n`);
+  }
+  return 0;
+}

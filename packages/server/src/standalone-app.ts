@@ -1,0 +1,148 @@
+/**
+ * The standalone server's application: the registry over `<data>` and, with token auth (the
+ * default), everything around it — the token service at `/auth`, the admin API at `/api/v1`,
+ * GitLab-style users, projects and tokens in `<data>/access`, and the signing keys in
+ * `<data>/auth/keys.json`.
+ *
+ * Layout of the data directory:
+ * - `wharf/v1/…`: the registry's content (FsStorage);
+ * - `access/`: the access store (users, groups, projects, members, tokens, jobs);
+ * - `auth/keys.json`: the token-signing keys (mode 0600).
+ *
+ * With `WHARF_STORAGE=s3://BUCKET[/PREFIX]` the registry's content (`wharf/v1/…`) lives in that
+ * bucket instead; the access store and the keys stay in the local data directory.
+ * @module
+ */
+import { Hono } from 'hono';
+import { type ClientAddress, combineHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, LoginThrottle } from '@wharf/core';
+import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi, PasswordQueue } from '@wharf/access';
+import { FsStorage } from '@wharf/storage-fs';
+import type { StorageDriver } from '@wharf/core';
+import type { ServeConfig } from './config.js';
+import { accessDir, keyFilePath } from './data-dir.js';
+import { KeyFile } from './key-file.js';
+import { quotaFor } from './quota-config.js';
+import { createManagementAuthorizer } from './management-auth.js';
+import { createStandaloneWebhook } from './webhook-config.js';
+import { scheduleGcFromEnv } from './gc-command.js';
+import { loadRuntimeAdapter } from './runtime.js';
+
+export { accessDir, keyFilePath };
+
+/** The tokens' audience and the challenge's `service`. */
+export const SERVICE = 'wharf-registry';
+/** The tokens' issuer. */
+export const ISSUER = 'wharf-token-service';
+
+export interface StandaloneApp {
+  readonly app: { fetch(request: Request, ...rest: unknown[]): Response | Promise<Response> };
+  /** Lines to print once at startup (the generated admin password). */
+  readonly notices: readonly string[];
+  /** Stops the background work (the webhook's deliveries); call it once the server has closed. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createStandaloneApp}. */
+export interface StandaloneAppOptions {
+  /** Background work's reports (webhook, scheduled GC); default stderr. */
+  readonly log?: (line: string) => void;
+  /**
+   * A request's client address, for the failed-login throttle: the `getConnInfo` of the adapter
+   * that serves the app. Default: the adapter of the runtime this process runs on.
+   */
+  readonly clientAddress?: ClientAddress;
+}
+
+/**
+ * Build the application for `config` (the data directory must exist).
+ * @example
+ * const standalone = await createStandaloneApp({ dataDir, auth: 'token' });
+ * const server = await serve(standalone.app, { port: 5000 }); // @wharf/adapter-node
+ */
+export async function createStandaloneApp(
+  config: Pick<ServeConfig, 'dataDir' | 'auth' | 'publicUrl' | 'adminPassword' | 'quotas' | 'webhook' | 'storage' | 'login'>,
+  options: StandaloneAppOptions = {},
+): Promise<StandaloneApp> {
+  const { storage, redirects, release } = await openStorage(config);
+  const quotas = config.quotas;
+  const quota = quotas ? { quota: { bytesFor: (namespace: string) => quotaFor(quotas, namespace) } } : {};
+  // WHARF_WEBHOOK_URL: registry events POSTed to a webhook through a queue in the data directory.
+  const webhook = config.webhook ? createStandaloneWebhook(storage, config.webhook, config.publicUrl, options.log ?? (() => {})) : undefined;
+  const webhookNotices = webhook ? [webhook.notice] : [];
+  // WHARF_GC_INTERVAL: collect garbage on a schedule (online; see gc-command.ts).
+  const gc = scheduleGcFromEnv(storage, process.env, { ...(options.log ? { log: options.log } : {}), ...(webhook ? { hooks: webhook.sink.hooks } : {}) });
+  const gcNotices = gc ? [gc.notice] : [];
+  // Browser pages served from WHARF_PUBLIC_URL may call the management and admin APIs (behind a proxy whose Host differs).
+  const trusted = config.publicUrl ? { trustedOrigins: [new URL(config.publicUrl).origin] } : {};
+  // Cleanup policies run on their schedules (checked every minute) in the server process.
+  let cleanupScheduler: { start(): void; stop(): Promise<void> } | undefined;
+  const close = async (): Promise<void> => {
+    await cleanupScheduler?.stop();
+    await gc?.schedule.stop();
+    await webhook?.sink.stop();
+    release();
+  };
+  if (config.auth === 'none') {
+    const open = createRegistry({ storage, redirects, ...quota, ...(webhook ? { hooks: webhook.sink.hooks } : {}) });
+    const app = new Hono();
+    app.route('/api/v1/registry', open.managementRoutes(trusted));
+    app.route('/', open.app);
+    cleanupScheduler = open.management.cleanup.scheduler;
+    cleanupScheduler.start();
+    webhook?.sink.start();
+    return { app, notices: [...gcNotices, ...webhookNotices], close };
+  }
+
+  const store = await AccessStore.open(accessDir(config.dataDir));
+  const admin = await bootstrapAdmin(store, config.adminPassword ? { password: config.adminPassword } : {});
+  const keys = await KeyFile.open(keyFilePath(config.dataDir));
+  // WHARF_LOGIN_LIMITS: one throttle and one hashing queue for every place that checks passwords.
+  const throttle = new LoginThrottle(config.login?.throttle);
+  const clientAddress = options.clientAddress ?? (await loadRuntimeAdapter()).clientAddress;
+  const passwords = new PasswordQueue(config.login?.passwords);
+  const accessHooks = createAccessHooks(store, { passwords });
+  const tokens = createTokenService({ issuer: ISSUER, service: SERVICE, keys: keys.ring, hooks: accessHooks, throttle, clientAddress });
+  const verifier = createTokenVerifier({ issuer: ISSUER, service: SERVICE, keys: keys.ring });
+  const realm = (request: Request) => `${config.publicUrl ?? new URL(request.url).origin}/auth/token`;
+  const deniedHint =
+    'either the repository does not exist or you may not access it; image paths are <group>/<project> followed by at most three more levels, and pushing needs the developer role (or a write_registry token)';
+  const registry = createRegistry({ storage, redirects, ...quota, hooks: combineHooks({ onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) }, webhook?.sink.hooks) });
+
+  const app = new Hono();
+  // A key rotation made by `wharf keys rotate` in another process shows up within seconds.
+  app.use('*', async (_c, next) => {
+    await keys.refresh();
+    await next();
+  });
+  app.route('/auth', tokens.app);
+  // Before the admin API: its Basic-auth middleware covers /api/v1/*.
+  app.route('/api/v1/registry', registry.managementRoutes({ authorize: createManagementAuthorizer(accessHooks, verifier, throttle, clientAddress), ...trusted }));
+  app.route('/api/v1', createAdminApi(store, { throttle, passwords, clientAddress, ...trusted }));
+  app.route('/', registry.app);
+
+  const notices = admin.created && !config.adminPassword
+    ? [`created user "admin" with password ${admin.password} (shown once; set WHARF_ADMIN_PASSWORD on a fresh data directory to choose it)`]
+    : admin.created
+      ? ['created user "admin" with the password from WHARF_ADMIN_PASSWORD']
+      : [];
+  cleanupScheduler = registry.management.cleanup.scheduler;
+  cleanupScheduler.start();
+  webhook?.sink.start();
+  return { app, notices: [...notices, ...gcNotices, ...webhookNotices], close };
+}
+
+/**
+ * The registry's storage: the data directory, or the S3 bucket of `WHARF_STORAGE` (created when
+ * missing; credentials, region and endpoint from the AWS SDK's standard environment).
+ */
+export async function openStorage(
+  config: Pick<ServeConfig, 'dataDir' | 'storage'>,
+): Promise<{ storage: StorageDriver; redirects: boolean; release: () => void }> {
+  if (config.storage?.kind !== 's3') return { storage: new FsStorage({ root: config.dataDir }), redirects: false, release: () => {} };
+  // Imported only when used: loading the AWS SDK takes about a third of a second.
+  const { S3Storage } = await import('@wharf/storage-s3');
+  const expiresIn = config.storage.redirectSeconds;
+  const s3 = new S3Storage({ bucket: config.storage.bucket, prefix: config.storage.prefix, ...(expiresIn ? { redirect: { expiresIn } } : {}) });
+  await s3.ensureBucket();
+  return { storage: s3, redirects: expiresIn !== undefined, release: () => s3.destroy() };
+}
