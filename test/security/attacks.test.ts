@@ -6,20 +6,19 @@
  * Forged tokens are signed with the server's own key (read from its data directory), so what
  * is tested is the claim checks, not merely that an unknown key fails.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminApi, basic, sha256 } from './support.js';
 import { KeyRing } from '@wharf/core';
 import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
 import { createStandaloneApp, ISSUER, keyFilePath, SERVICE } from '@wharf/server';
 
 const ADMIN_PASSWORD = 'admin-security-password-0123';
-const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
-const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const now = () => Math.floor(Date.now() / 1000);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
@@ -30,16 +29,7 @@ describe('attacks on token auth', () => {
   let base: string;
   const secrets: Record<string, string> = {};
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { Authorization: basic('admin', ADMIN_PASSWORD), 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    const text = await res.text();
-    return (text ? JSON.parse(text) : {}) as Record<string, string>;
-  };
+  const api = adminApi(() => base, 'admin', ADMIN_PASSWORD);
   /** A token from the token service; `auth` is a Basic header or none (anonymous). */
   const token = async (scopes: string[], auth?: string) => {
     const q = new URLSearchParams({ service: SERVICE });

@@ -7,12 +7,13 @@
  *   in a base64 cursor, in the body or in a header;
  * - the answer is small and quick (bounded size; time bounded generously, for a busy machine).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminApi, basic, pushImage } from './support.js';
 import { serve } from '@wharf/adapter-node';
 import { createStandaloneApp, SERVICE } from '@wharf/server';
 import { type FuzzRequest, fuzzRequest, mentions } from './fuzz-support.js';
@@ -22,8 +23,6 @@ const ALICE = 'alice-fuzz-password-0123';
 const MAX_BODY_BYTES = 256 * 1024;
 const MAX_MS = 10_000;
 const RUNS = Number(process.env.WHARF_FUZZ_RUNS ?? 300);
-const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
-const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const enc = encodeURIComponent;
 
 async function startServer() {
@@ -35,7 +34,8 @@ async function startServer() {
     stop: async () => {
       await server.close();
       await close();
-      await rm(dir, { recursive: true, force: true });
+      // a collection the fuzz started (POST /gc) may still be writing its files: retry while it finishes
+      await rm(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
     },
   };
 }
@@ -99,35 +99,8 @@ describe('fuzz of the JSON APIs', () => {
   const secretRepos = [`${secretGroup}/hidden-${suffix}`, `team/secret-${suffix}`];
   const secrets = [secretGroup, ...secretRepos, `hidden-${suffix}`, `secret-${suffix}`];
 
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { Authorization: basic('admin', ADMIN), 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  };
-  const push = async (repo: string, tags: string[]) => {
-    const q = new URLSearchParams({ service: SERVICE, scope: `repository:${repo}:pull,push` });
-    const { token } = (await (await fetch(`${base}/auth/token?${q}`, { headers: { Authorization: basic('admin', ADMIN) } })).json()) as { token: string };
-    const auth = { Authorization: `Bearer ${token}` };
-    const layer = new Uint8Array(randomBytes(64));
-    const config = new TextEncoder().encode('{"architecture":"amd64","os":"linux"}');
-    for (const b of [layer, config]) {
-      const res = await fetch(`${base}/v2/${repo}/blobs/uploads/?digest=${sha256(b)}`, { method: 'POST', body: b, headers: auth });
-      expect(res.status).toBe(201);
-    }
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length }],
-    });
-    for (const tag of tags) {
-      const res = await fetch(`${base}/v2/${repo}/manifests/${tag}`, { method: 'PUT', body: manifest, headers: { ...auth, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' } });
-      expect(res.status).toBe(201);
-    }
-  };
+  const admin = adminApi(() => base, 'admin', ADMIN);
+  const push = (repo: string, tags: string[]) => pushImage(base, basic('admin', ADMIN), repo, tags);
 
   beforeAll(async () => {
     ({ base, stop } = await startServer());

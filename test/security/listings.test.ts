@@ -1,24 +1,16 @@
-/**
- * Issue 9, findings 1, 9, 10 and 12 (first half) against the standalone server with token auth,
- * over a real socket: no listing shows the name of a repository the caller cannot pull — not in
- * a page, a `next` cursor, a Link header or whether a next page exists — whatever the sort,
- * order, search or prefix; deletion jobs are private to those who may read the repository;
- * management bodies are bounded, JSON-only, and refused when a browser sends them cross-site.
- */
-import { createHash, randomBytes } from 'node:crypto';
+
 import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminApi, basic, pushImage } from './support.js';
 import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
 import { createStandaloneApp, SERVICE } from '@wharf/server';
 
 const ADMIN = 'admin-listings-password-0123';
 const ALICE = 'alice-listings-password-0123';
 const PUBLIC_URL = 'https://registry.example.com';
-const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
-const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const enc = encodeURIComponent;
 
 /** Visible to everyone. */
@@ -62,43 +54,14 @@ describe('listings and the management API under hostile callers', () => {
   let server: NodeRegistryServer;
   let base: string;
 
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { Authorization: basic('admin', ADMIN), 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, string>;
-  };
+  const admin = adminApi(() => base, 'admin', ADMIN);
   const token = async (scopes: string[], auth?: string) => {
     const q = new URLSearchParams({ service: SERVICE });
     for (const s of scopes) q.append('scope', s);
     const res = await fetch(`${base}/auth/token?${q}`, { headers: auth ? { Authorization: auth } : {} });
     return ((await res.json()) as { token: string }).token;
   };
-  /** Push a one-layer OCI image as admin. */
-  const push = async (repo: string) => {
-    const auth = { Authorization: `Bearer ${await token([`repository:${repo}:pull,push`], basic('admin', ADMIN))}` };
-    const blobs = [new Uint8Array(randomBytes(64)), new TextEncoder().encode('{"architecture":"amd64","os":"linux"}')];
-    for (const b of blobs)
-      expect(
-        (await fetch(`${base}/v2/${repo}/blobs/uploads/?digest=${sha256(b)}`, { method: 'POST', body: b, headers: auth })).status,
-      ).toBe(201);
-    const [layer, config] = blobs as [Uint8Array, Uint8Array];
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length }],
-    });
-    const res = await fetch(`${base}/v2/${repo}/manifests/v1`, {
-      method: 'PUT',
-      body: manifest,
-      headers: { ...auth, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
-    });
-    expect(res.status).toBe(201);
-  };
+  const push = (repo: string) => pushImage(base, basic('admin', ADMIN), repo, ['v1']);
   const management = (path: string, init: RequestInit = {}) => fetch(`${base}/api/v1/registry${path}`, init);
   /**
    * An oversized request on a connection of its own (fetch would reuse it after the early 413):

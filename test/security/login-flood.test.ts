@@ -13,18 +13,17 @@
  * The flood runs in this process (client and server share one event loop) on a possibly busy
  * two-core machine, so bounds are generous: before the fix a pull took seconds.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminApi, basic, sha256 } from './support.js';
 import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
 import { createStandaloneApp, SERVICE } from '@wharf/server';
 
 const ADMIN = 'admin-flood-password-0123';
-const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
-const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const enc = encodeURIComponent;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -64,16 +63,7 @@ async function startServer(limits?: LoginOptions) {
   });
   const server: NodeRegistryServer = await serve(app, { port: 0 });
   const base = server.url;
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { Authorization: basic('admin', ADMIN), 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    const text = await res.text();
-    return (text ? JSON.parse(text) : {}) as Record<string, string>;
-  };
+  const admin = adminApi(() => base, 'admin', ADMIN);
   /** GET /auth/token with Basic credentials: status, Retry-After and token. */
   const login = async (user: string, secret: string, scope?: string) => {
     const q = new URLSearchParams({ service: SERVICE, ...(scope ? { scope } : {}) });

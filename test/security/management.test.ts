@@ -5,14 +5,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminApi, basic, pushImage } from './support.js';
 import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
-import { createStandaloneApp, SERVICE } from '@wharf/server';
+import { createStandaloneApp } from '@wharf/server';
 
 const ADMIN = 'admin-management-password-0123';
-const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
-const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const enc = encodeURIComponent;
 
 describe('management API of the standalone server', () => {
@@ -20,35 +18,8 @@ describe('management API of the standalone server', () => {
   let server: NodeRegistryServer;
   let base: string;
 
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { Authorization: basic('admin', ADMIN), 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, string>;
-  };
-  /** Push a one-layer OCI image as admin through the token flow. */
-  const push = async (repo: string, tag: string) => {
-    const q = new URLSearchParams({ service: SERVICE, scope: `repository:${repo}:pull,push` });
-    const { token } = (await (await fetch(`${base}/auth/token?${q}`, { headers: { Authorization: basic('admin', ADMIN) } })).json()) as { token: string };
-    const auth = { Authorization: `Bearer ${token}` };
-    const blobs = [new Uint8Array(randomBytes(256)), new TextEncoder().encode('{"architecture":"amd64","os":"linux"}')];
-    for (const b of blobs) {
-      const res = await fetch(`${base}/v2/${repo}/blobs/uploads/?digest=${sha256(b)}`, { method: 'POST', body: b, headers: auth });
-      expect(res.status).toBe(201);
-    }
-    const [layer, config] = blobs as [Uint8Array, Uint8Array];
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length }],
-    });
-    const res = await fetch(`${base}/v2/${repo}/manifests/${tag}`, { method: 'PUT', body: manifest, headers: { ...auth, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' } });
-    expect(res.status).toBe(201);
-  };
+  const admin = adminApi(() => base, 'admin', ADMIN);
+  const push = (repo: string, tag: string) => pushImage(base, basic('admin', ADMIN), repo, [tag], 256);
   const list = async (auth?: string) => {
     const res = await fetch(`${base}/api/v1/registry/repositories`, { headers: auth ? { Authorization: auth } : {} });
     return { status: res.status, names: res.ok ? ((await res.json()) as { repositories: { name: string }[] }).repositories.map((r) => r.name) : [] };

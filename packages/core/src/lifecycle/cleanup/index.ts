@@ -37,8 +37,8 @@ export {
 } from './store.js';
 export { acquireLease, type Lease, type LeaseOptions } from './lease.js';
 export { registryCleanupTarget, type CleanupTarget, type RegistryCleanupTargetOptions } from './target.js';
+export { CleanupRunner } from './runner.js';
 export {
-  CleanupRunner,
   DEFAULT_CLEANUP_BUDGET_MS,
   MAX_RUN_RECORDS,
   type CleanupEvent,
@@ -46,7 +46,7 @@ export {
   type CleanupRunOptions,
   type CleanupRunResult,
   type RepositoryPlan,
-} from './runner.js';
+} from './run-options.js';
 export { CleanupScheduler, type CleanupSchedulerOptions, type DueCleanup } from './scheduler.js';
 export {
   bulkDeleteTags,

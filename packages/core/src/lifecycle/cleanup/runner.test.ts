@@ -3,7 +3,8 @@ import { MemoryStorage } from '../../storage/memory-driver.js';
 import { pathFor } from '../../storage/paths.js';
 import { DAY, FakeTarget, ManualClock } from '../../test-support/cleanup-fakes.js';
 import { acquireLease } from './lease.js';
-import { CleanupRunner, MAX_RUN_RECORDS, type CleanupEvent } from './runner.js';
+import { CleanupRunner } from './runner.js';
+import { MAX_RUN_RECORDS, type CleanupEvent } from './run-options.js';
 import { CleanupPolicyStore, MAX_RECORDED_TAGS } from './store.js';
 
 async function setup(policy: Record<string, unknown> = {}, deleteCost = 0) {

@@ -38,16 +38,6 @@ import {
   type RepositoryPlan,
 } from './run-options.js';
 
-export {
-  DEFAULT_CLEANUP_BUDGET_MS,
-  MAX_RUN_RECORDS,
-  type CleanupEvent,
-  type CleanupRunnerOptions,
-  type CleanupRunOptions,
-  type CleanupRunResult,
-  type RepositoryPlan,
-};
-
 /** Error messages an event carries at most. */
 const EVENT_ERRORS = 10;
 

@@ -11,7 +11,8 @@
  * @module
  */
 import type { RegistryHooks } from '../../hooks.js';
-import { CleanupRunner, type CleanupEvent, type CleanupRunResult } from './runner.js';
+import { CleanupRunner } from './runner.js';
+import type { CleanupEvent, CleanupRunResult } from './run-options.js';
 import { scheduleOf, type CleanupPolicyStore } from './store.js';
 import type { CleanupTarget } from './target.js';
 
