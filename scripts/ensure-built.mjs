@@ -7,8 +7,8 @@ import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-// Everything `wharf serve` loads: the server and every package it composes.
-const packages = ['core', 'storage-fs', 'storage-s3', 'access', 'adapter-node', 'adapter-bun', 'server'].map((p) => join('packages', p));
+// Every workspace package: what `wharf serve` loads, and the registry page (mounted by the server soon).
+const packages = ['core', 'storage-fs', 'storage-s3', 'access', 'adapter-node', 'adapter-bun', 'ui', 'server'].map((p) => join('packages', p));
 
 function newest(dir) {
   let t = 0;

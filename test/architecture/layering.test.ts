@@ -19,6 +19,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   access: ['@wharf/core'],
   'adapter-node': ['@wharf/core'],
   'adapter-bun': ['@wharf/core'],
+  ui: ['@wharf/core'],
   server: ['@wharf/core', '@wharf/core/storage', '@wharf/access', '@wharf/storage-fs', '@wharf/storage-s3', '@wharf/storage-s3/url', '@wharf/adapter-node', '@wharf/adapter-bun'],
 };
 
@@ -27,7 +28,7 @@ function sources(dir: string, withTests = true): string[] {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...sources(path, withTests));
-    else if (name.endsWith('.ts') && (withTests || !name.endsWith('.test.ts'))) out.push(path);
+    else if (/\.tsx?$/.test(name) && (withTests || !/\.test\.tsx?$/.test(name))) out.push(path);
   }
   return out;
 }
@@ -97,7 +98,7 @@ describe('file sizes', () => {
           const path = join(d, name);
           if (name === 'node_modules' || name === 'dist') continue;
           if (statSync(path).isDirectory()) walk(path);
-          else if (/\.(ts|mjs)$/.test(name)) {
+          else if (/\.(tsx?|mjs)$/.test(name)) {
             const lines = readFileSync(path, 'utf8').split('\n').length;
             if (lines > 500) big.push(`${relative(root, path)}: ${lines}`);
           }

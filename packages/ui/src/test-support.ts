@@ -1,0 +1,82 @@
+/**
+ * Helpers for this package's tests: a registry in memory with a settable clock, images pushed
+ * through its distribution API, and the registry page mounted in a host at `/registry`.
+ */
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import { createRegistry, everythingVisible, MEDIA_TYPES, MemoryStorage, type VisibilityFilter } from '@wharf/core';
+import { createRegistryUi } from './create-registry-ui.js';
+
+const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+export interface Testbed {
+  /** The host app: the registry page at `/registry`. */
+  readonly host: Hono;
+  /** Set the registry's clock. */
+  at(iso: string): void;
+  /** Push a small image (config and one layer of `layerBytes`) as `name:tag`. */
+  push(name: string, tag: string, layerBytes?: number): Promise<{ digest: string }>;
+  /** GET a page of the host; fails the test on anything but `status`. */
+  page(path: string, status?: number): Promise<string>;
+}
+
+export function testbed(options: { visible?: VisibilityFilter; user?: string | null; publicHost?: string } = {}): Testbed {
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  const registry = createRegistry({ storage: new MemoryStorage(), now: () => new Date(now) });
+  const ui = createRegistryUi({
+    management: registry.management,
+    currentUser: () => ({ name: options.user === undefined ? 'alice' : options.user, visible: options.visible ?? everythingVisible }),
+    ...(options.publicHost ? { publicHost: options.publicHost } : {}),
+  });
+  const host = new Hono();
+  host.route('/registry', ui);
+
+  const blob = async (name: string, content: Uint8Array<ArrayBuffer>) => {
+    const digest = sha256(content);
+    const r = await registry.app.request(`/v2/${name}/blobs/uploads/?digest=${digest}`, { method: 'POST', body: content });
+    if (r.status !== 201) throw new Error(`push blob: ${r.status} ${await r.text()}`);
+    return { digest, size: content.byteLength };
+  };
+  return {
+    host,
+    at: (iso) => {
+      now = Date.parse(iso);
+    },
+    async push(name, tag, layerBytes = 1000) {
+      const config = await blob(name, new TextEncoder().encode(JSON.stringify({ architecture: 'amd64', os: 'linux', tag, name })));
+      const layer = await blob(name, new TextEncoder().encode(`${name}:${tag}:`.padEnd(layerBytes, '.')));
+      const body = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }],
+      });
+      const r = await registry.app.request(`/v2/${name}/manifests/${tag}`, {
+        method: 'PUT',
+        body,
+        headers: { 'Content-Type': MEDIA_TYPES.ociManifest },
+      });
+      if (r.status !== 201) throw new Error(`push manifest: ${r.status} ${await r.text()}`);
+      return { digest: sha256(new TextEncoder().encode(body)) };
+    },
+    async page(path, status = 200) {
+      const r = await host.request(path);
+      const text = await r.text();
+      if (r.status !== status) throw new Error(`GET ${path}: ${r.status}, expected ${status}\n${text}`);
+      return text;
+    },
+  };
+}
+
+/** The repository names a list page links to, in order. */
+export const repositoryLinks = (html: string): string[] =>
+  [...html.matchAll(/<a href="\/registry\/repositories\/([^"]+)">/g)].map((m) => m[1] as string);
+
+/** The tag names of a repository page's table, in order. */
+export const tagNames = (html: string): string[] => [...html.matchAll(/<td><strong>([^<]*)<\/strong>/g)].map((m) => m[1] as string);
+
+/** The page's "Next page" link, unescaped, or `null`. */
+export function nextLink(html: string): string | null {
+  const m = /<a href="([^"]*)" rel="next">/.exec(html);
+  return m ? (m[1] as string).replaceAll('&amp;', '&') : null;
+}

@@ -1,0 +1,122 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The repository list: one row per repository the user may read, with its full image path,
+ * tag count, deduplicated size and last update; the filter form; page links; and, for a
+ * registry without images yet, the commands that push the first one.
+ * @module
+ */
+import type { JSX } from 'hono/jsx/jsx-runtime';
+import { formatBytes, formatTime } from '../format.js';
+import { FilterForm, PageLinks } from './controls.js';
+import { homeOf, Layout } from './layout.js';
+
+export interface RepositoryRow {
+  readonly name: string;
+  readonly tagCount: number;
+  readonly size: number | null;
+  readonly updatedAt: string | null;
+}
+
+export interface RepositoryListProps {
+  readonly base: string;
+  readonly user: string | null;
+  /** The registry host for image paths and commands. */
+  readonly host: string;
+  readonly rows: readonly RepositoryRow[];
+  readonly search: string;
+  readonly sort: 'name' | 'updated';
+  readonly order: 'asc' | 'desc';
+  readonly perPage: number | null;
+  readonly firstHref: string | null;
+  readonly nextHref: string | null;
+}
+
+export function RepositoryList(props: RepositoryListProps): JSX.Element {
+  const firstPage = props.firstHref === null;
+  const empty = props.rows.length === 0;
+  return (
+    <Layout title="Repositories" base={props.base} user={props.user}>
+      <h1>Container Registry</h1>
+      {empty && firstPage && !props.search ? (
+        <EmptyRegistry host={props.host} />
+      ) : (
+        <>
+          <FilterForm
+            action={homeOf(props.base)}
+            field="search"
+            label="Search by name"
+            value={props.search}
+            sort={props.sort}
+            sorts={[
+              ['name', 'Name'],
+              ['updated', 'Last updated'],
+            ]}
+            order={props.order}
+            perPage={props.perPage}
+          />
+          {empty ? (
+            <p role="status">
+              {props.search ? `No repository matches “${props.search}”. ` : 'No more repositories. '}
+              <a href={homeOf(props.base)}>Show all repositories</a>
+            </p>
+          ) : (
+            <RepositoryTable base={props.base} host={props.host} rows={props.rows} />
+          )}
+          <PageLinks firstHref={props.firstHref} nextHref={props.nextHref} />
+        </>
+      )}
+    </Layout>
+  );
+}
+
+function RepositoryTable(props: { base: string; host: string; rows: readonly RepositoryRow[] }): JSX.Element {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption>Repositories you can pull</caption>
+        <thead>
+          <tr>
+            <th scope="col">Repository</th>
+            <th scope="col" class="num">
+              Tags
+            </th>
+            <th scope="col" class="num">
+              Size
+            </th>
+            <th scope="col">Last updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              <td>
+                <a href={`${props.base}/repositories/${r.name}`}>{r.name}</a>
+                <div class="path">
+                  <code>{`${props.host}/${r.name}`}</code>
+                </div>
+              </td>
+              <td class="num">{String(r.tagCount)}</td>
+              <td class="num">{formatBytes(r.size)}</td>
+              <td>{r.updatedAt ? <time datetime={r.updatedAt}>{formatTime(r.updatedAt)}</time> : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** GitLab's empty state: log in, build, push. */
+function EmptyRegistry(props: { host: string }): JSX.Element {
+  const image = `${props.host}/group/project/image:latest`;
+  return (
+    <section class="empty" aria-labelledby="empty-title">
+      <h2 id="empty-title">There are no container images stored for this registry</h2>
+      <p>With the Container Registry, every project can have its own space to store its images. Push your first one:</p>
+      <pre>
+        <code>{`docker login ${props.host}\ndocker build -t ${image} .\ndocker push ${image}`}</code>
+      </pre>
+      <p class="muted">Replace group/project with a project you may push to, and image with the image's name.</p>
+    </section>
+  );
+}
