@@ -17,54 +17,10 @@
  * types or to check its exports); only {@link serve} needs Bun.
  * @module
  */
-import { formatAccessLine } from '@wharf/core';
+import { type FetchApp, formatAccessLine, type ListenInfo, type ServeOptions, type ServerLimits } from '@wharf/core';
 import { bunRuntime, type BunServer } from './bun-types.js';
 
-/** Where the server listens, as passed to {@link ServeOptions.onListen}. */
-export interface ListenInfo {
-  /** e.g. `http://127.0.0.1:5000` (IPv6 hosts in brackets). */
-  readonly url: string;
-  /** The bound port (the real one when 0 was asked for). */
-  readonly port: number;
-  readonly hostname: string;
-}
-
-/**
- * `@wharf/adapter-node`'s timeouts and connection caps, by the same names, so a host switches
- * runtimes without touching its configuration. Only `bodyTimeoutMs` applies here (as
- * `Bun.serve`'s idle timeout, see {@link serve}); the others, when given, are reported once
- * through the logger and not applied.
- */
-export interface ServerLimits {
-  headersTimeoutMs?: number;
-  requestTimeoutMs?: number;
-  /** How long a request may go without traffic, in ms: Bun's idle timeout, in whole seconds from 5 to 255 (0: none; default 120 s). */
-  bodyTimeoutMs?: number;
-  bodyMinBytesPerSecond?: number;
-  keepAliveTimeoutMs?: number;
-  maxConnections?: number;
-  maxConnectionsPerAddress?: number;
-}
-
-/** Where to listen, how to log, and {@link ServerLimits}; the same options as adapter-node's `serve()`. */
-export interface ServeOptions extends ServerLimits {
-  /** TCP port (default 5000; 0 picks a free one). */
-  port?: number;
-  /** Interface to bind (default `127.0.0.1`; `0.0.0.0` or `::` for all). */
-  hostname?: string;
-  /** How long {@link BunRegistryServer.close} lets in-flight requests run before it closes their connections, in ms (default 10 000). */
-  shutdownTimeoutMs?: number;
-  /** Called once the server listens, before `serve()` resolves. */
-  onListen?(info: ListenInfo): void;
-  /** Receives one access-log line per finished request (adapter-node's format). Default: no logging. */
-  logger?: ((line: string) => void) | false;
-}
-
-/** Anything with a Web `fetch` handler; a Hono app qualifies. */
-export interface FetchApp {
-  /** Called with the Web Request and, as second argument, {@link BunEnv}. */
-  fetch(request: Request, ...rest: unknown[]): Response | Promise<Response>;
-}
+export type { FetchApp, ListenInfo, ServeOptions, ServerLimits };
 
 /** The second argument of {@link FetchApp.fetch} (Hono: `c.env`), as `hono/bun` expects it. */
 export interface BunEnv {

@@ -20,50 +20,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { rawTargetProblem, toResponse } from '@wharf/core';
+import { type FetchApp, type ListenInfo, rawTargetProblem, type ServeOptions, toResponse } from '@wharf/core';
 import { logWhenDone } from './access-log.js';
 import { BodyWatchdog } from './body-watchdog.js';
 import { onClientError } from './client-error.js';
 import { guardConnections } from './connection-guard.js';
 import { resolveServerLimits, type ResolvedServerLimits, type ServerLimits } from './server-limits.js';
 
-export type { ServerLimits };
-
-/** Anything with a Web `fetch` handler; a Hono app qualifies. */
-export interface FetchApp {
-  /** Called with the Web Request and, as second argument, `{ incoming, outgoing }` (Node's objects). */
-  fetch(request: Request, ...rest: unknown[]): Response | Promise<Response>;
-}
-
-/** Where the server listens, as passed to {@link ServeOptions.onListen}. */
-export interface ListenInfo {
-  /** e.g. `http://127.0.0.1:5000` (IPv6 hosts in brackets). */
-  readonly url: string;
-  /** The bound port (the real one when 0 was asked for). */
-  readonly port: number;
-  readonly hostname: string;
-}
-
-/** Where to listen, how to log, and the server's timeouts and connection caps ({@link ServerLimits}). */
-export interface ServeOptions extends ServerLimits {
-  /** TCP port (default 5000; 0 picks a free one). */
-  port?: number;
-  /** Interface to bind (default `127.0.0.1`; `0.0.0.0` or `::` for all). */
-  hostname?: string;
-  /**
-   * How long {@link NodeRegistryServer.close} lets in-flight requests run before it destroys
-   * their sockets, in ms (default 10 000).
-   */
-  shutdownTimeoutMs?: number;
-  /** Called once the server listens, before `serve()` resolves. */
-  onListen?(info: ListenInfo): void;
-  /**
-   * Receives one access-log line per finished request (format: `./access-log.ts`), and
-   * one-line notices of refused connections (time and address first, like access-log lines).
-   * Default: no logging.
-   */
-  logger?: ((line: string) => void) | false;
-}
+export type { FetchApp, ListenInfo, ServeOptions, ServerLimits };
 
 /** A listening server. */
 export interface NodeRegistryServer extends ListenInfo {

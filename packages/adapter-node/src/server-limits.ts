@@ -17,39 +17,9 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import type { ServerLimits } from '@wharf/core';
 
-/** Server timeouts and connection caps; every field is optional, see the defaults. 0 turns a limit off. */
-export interface ServerLimits {
-  /** Time from a connection's (or a request's) first byte to the end of its headers, in ms (default 30 000). Slower: `408`, closed. */
-  headersTimeoutMs?: number;
-  /**
-   * Total time to receive a whole request, headers and body, in ms (default 0: none, uploads may
-   * take hours; the body limits below cut slow bodies instead).
-   */
-  requestTimeoutMs?: number;
-  /**
-   * Window of the body progress check, in ms (default 60 000): while the server waits for a
-   * request body, each window must bring `bodyMinBytesPerSecond` × window bytes, and at least
-   * one. Failing that: `408` (or a closed connection once a response has begun). 0: no check.
-   */
-  bodyTimeoutMs?: number;
-  /** Minimum average body rate over each window, in bytes/s (default 1024; 0: only the one-byte idle check). */
-  bodyMinBytesPerSecond?: number;
-  /** An idle keep-alive connection is closed after this long, in ms (default 65 000: above the 60 s of common proxies). */
-  keepAliveTimeoutMs?: number;
-  /**
-   * Open connections at most (default 1024, lowered on Linux to fit the open-file limit:
-   * half of what remains after 64 descriptors, as a busy connection also holds a file). Further
-   * connections are closed at once, and idle keep-alive connections are closed to make room. 0: no cap.
-   */
-  maxConnections?: number;
-  /**
-   * Open connections from one client address at most (default a quarter of `maxConnections`);
-   * IPv6 addresses count per /64. Behind a reverse proxy every connection comes from the proxy:
-   * raise it or set 0 (no cap). Further connections from that address are closed at once.
-   */
-  maxConnectionsPerAddress?: number;
-}
+export type { ServerLimits };
 
 /** {@link ServerLimits} with every default applied. */
 export type ResolvedServerLimits = Readonly<Required<ServerLimits>>;
@@ -122,18 +92,5 @@ export function readOpenFileLimit(): number | undefined {
   }
 }
 
-/**
- * The key a connection counts under for {@link ServerLimits.maxConnectionsPerAddress}: the
- * IPv4 address (also when IPv4-mapped), or the /64 prefix of an IPv6 address, since one host
- * (or one attacker) usually has a whole /64.
- */
-export function addressKey(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1] as string;
-  if (!address.includes(':')) return address;
-  const [head = '', tail = ''] = address.toLowerCase().split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
-}
+/** The key a connection counts under for {@link ServerLimits.maxConnectionsPerAddress}: the login throttle's (IPv4 address, or IPv6 /64). */
+export { addressKey } from '@wharf/core';

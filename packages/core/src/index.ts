@@ -21,6 +21,7 @@ export { requiredAccess } from './router/access.js';
 export * from './auth/index.js';
 export { rawTargetProblem } from './router/raw-path.js';
 export { formatAccessLine, type AccessRecord } from './router/access-line.js';
+export type { FetchApp, ListenInfo, ServeOptions, ServerLimits } from './router/serve-contract.js';
 export {
   readJsonBody,
   isJsonContentType,

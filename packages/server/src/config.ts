@@ -9,7 +9,7 @@ import { parseGcDuration } from '@wharf/core';
 import { parseS3Url } from '@wharf/storage-s3/url';
 import { parseLoginLimits, type LoginConfig } from './login-config.js';
 import { parseQuotas, type QuotaTable } from './quota-config.js';
-import type { ServerLimits } from '@wharf/adapter-node';
+import type { ServerLimits } from '@wharf/core';
 import { parseServerLimits, SERVER_LIMITS_USAGE } from './server-limits-config.js';
 import { parseWebhookConfig, type WebhookConfig } from './webhook-config.js';
 

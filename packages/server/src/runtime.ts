@@ -8,7 +8,7 @@
  * API hand to the failed-login throttle.
  * @module
  */
-import type { ListenInfo, ServerLimits } from '@wharf/adapter-node';
+import type { ListenInfo, ServerLimits } from '@wharf/core';
 import type { ClientAddress } from '@wharf/core';
 import type { Context } from 'hono';
 

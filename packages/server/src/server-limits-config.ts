@@ -5,7 +5,7 @@
  * @module
  */
 import { parseGcDuration } from '@wharf/core';
-import type { ServerLimits } from '@wharf/adapter-node';
+import type { ServerLimits } from '@wharf/core';
 
 /** Environment variable → option, and how to read it. */
 const VARIABLES = [

@@ -38,7 +38,7 @@ export interface StandaloneApp {
   readonly app: { fetch(request: Request, ...rest: unknown[]): Response | Promise<Response> };
   /** Lines to print once at startup (the generated admin password). */
   readonly notices: readonly string[];
-  /** Stops the background work (the webhook's deliveries); call it once the server has closed. */
+  /** Stops the background work (schedules, webhook deliveries) after waiting for deletions and collections the API started; call it once the server has closed. */
   close(): Promise<void>;
 }
 
@@ -76,8 +76,11 @@ export async function createStandaloneApp(
   const trusted = config.publicUrl ? { trustedOrigins: [new URL(config.publicUrl).origin] } : {};
   // Cleanup policies run on their schedules (checked every minute) in the server process.
   let cleanupScheduler: { start(): void; stop(): Promise<void> } | undefined;
+  // Deletions and collections the management API started and answered 202 for.
+  let background: { settled(): Promise<void> } | undefined;
   const close = async (): Promise<void> => {
     await cleanupScheduler?.stop();
+    await background?.settled();
     await gc?.schedule.stop();
     await webhook?.sink.stop();
     release();
@@ -88,6 +91,7 @@ export async function createStandaloneApp(
     app.route('/api/v1/registry', open.managementRoutes(trusted));
     app.route('/', open.app);
     cleanupScheduler = open.management.cleanup.scheduler;
+    background = open.management.background;
     cleanupScheduler.start();
     webhook?.sink.start();
     return { app, notices: [...gcNotices, ...webhookNotices], close };
@@ -126,6 +130,7 @@ export async function createStandaloneApp(
       ? ['created user "admin" with the password from WHARF_ADMIN_PASSWORD']
       : [];
   cleanupScheduler = registry.management.cleanup.scheduler;
+  background = registry.management.background;
   cleanupScheduler.start();
   webhook?.sink.start();
   return { app, notices: [...notices, ...gcNotices, ...webhookNotices], close };

@@ -12,6 +12,7 @@ import { assertValidName, assertValidTag, isValidTag } from '../names.js';
 import { ContentSizes } from './content-sizes.js';
 import { keysetPage, type SortOrder } from './keyset.js';
 import { filterVisible, trustedVisible, type VisibilityFilter } from './visibility.js';
+import { BackgroundWork } from './background-work.js';
 import { RepositoryDeletions, type RepositoryDeletion } from './repository-deletions.js';
 import { RepositoryIndex, type RepositorySummary } from './repository-index.js';
 import { checkRename, isRepository, moveRepositoryFiles } from './repository-rename.js';
@@ -78,6 +79,8 @@ export class RegistryManagement {
   /** Cleanup policies, runs and GitLab's bulk delete over this registry (the scheduler is not started). */
   readonly cleanup: Cleanup;
   readonly #deletions: RepositoryDeletions;
+  /** Deletions and collections started through this API and still running: `await background.settled()` before closing storage. */
+  readonly background = new BackgroundWork();
   /** Renames in this process run one at a time: two renames to one name must not both pass the check. */
   readonly #renames = new SerialQueue();
 
@@ -187,7 +190,9 @@ export class RegistryManagement {
     if (!(await this.api.manifests.repositoryExists(repository))) {
       throw new RegistryError('NAME_UNKNOWN', `repository ${repository} is not known to the registry`, { detail: { name: repository } });
     }
-    return this.#deletions.start(repository, ctx);
+    const started = this.#deletions.start(repository, ctx);
+    this.background.track(started.done);
+    return started;
   }
 
   /**

@@ -46,25 +46,29 @@ export function addGcRoutes(app: Hono, ctx: ManagementContext): void {
     const id = ulid();
     const run: GcRun = { status: 'running', startedAt: new Date().toISOString(), report: null, error: null };
     remember(id, run);
-    void collectGarbage(management.api.options.storage, {
-      dryRun: c.req.query('dry_run') === 'true',
-      deleteUntagged: c.req.query('delete_untagged') === 'true',
-      ...(graceMs !== undefined ? { graceMs } : {}),
-      hooks: management.api.hooks,
-    }).then(
-      (report) => remember(id, { ...run, status: 'done', report }),
-      (error: unknown) =>
-        remember(id, {
-          ...run,
-          status: 'failed',
-          error:
-            error instanceof GcLockedError
-              ? 'another garbage collection is running'
-              : error instanceof Error
-                ? error.message
-                : String(error),
+    void management.background
+      .track(
+        collectGarbage(management.api.options.storage, {
+          dryRun: c.req.query('dry_run') === 'true',
+          deleteUntagged: c.req.query('delete_untagged') === 'true',
+          ...(graceMs !== undefined ? { graceMs } : {}),
+          hooks: management.api.hooks,
         }),
-    );
+      )
+      .then(
+        (report) => remember(id, { ...run, status: 'done', report }),
+        (error: unknown) =>
+          remember(id, {
+            ...run,
+            status: 'failed',
+            error:
+              error instanceof GcLockedError
+                ? 'another garbage collection is running'
+                : error instanceof Error
+                  ? error.message
+                  : String(error),
+          }),
+      );
     return c.json({ id, ...run }, 202, { Location: `${new URL(c.req.url).pathname}/${id}` });
   });
   app.get('/gc/:id', async (c) => {
