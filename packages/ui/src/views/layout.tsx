@@ -7,15 +7,28 @@
 import type { Child } from 'hono/jsx';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { raw } from 'hono/html';
+import type { UiAccountLinks } from '../options.js';
 import { STYLES } from './styles.js';
 
-export interface LayoutProps {
-  /** The page's own title; " · Container Registry" is appended. */
-  readonly title: string;
+/** The page's script (copy buttons, dialogs, live search), served by the app; everything works without it. */
+export const SCRIPT_PATH = '/-/assets/wharf-ui.js';
+
+/** What every page's frame needs to know about the request. */
+export interface Frame {
   /** Where the registry page is mounted (`/registry`, or `` at the root): links start here. */
   readonly base: string;
   /** The signed-in user's name, `null` for anonymous, `undefined` when not known (an error page). */
   readonly user: string | null | undefined;
+  /** The CSRF secret for the page's forms (`_csrf`); absent on pages without forms. */
+  readonly csrf?: string;
+  /** The host's sign-in and sign-out addresses. */
+  readonly account?: UiAccountLinks;
+}
+
+export interface LayoutProps {
+  /** The page's own title; " · Container Registry" is appended. */
+  readonly title: string;
+  readonly frame: Frame;
   readonly children?: Child;
 }
 
@@ -35,14 +48,15 @@ export function Layout(props: LayoutProps): JSX.Element {
           <meta name="referrer" content="same-origin" />
           <title>{`${props.title} · Container Registry`}</title>
           <style>{raw(STYLES)}</style>
+          <script src={`${props.frame.base}${SCRIPT_PATH}`} defer></script>
         </head>
         <body>
           <a class="skip" href="#main">
             Skip to content
           </a>
           <header class="top">
-            <a href={homeOf(props.base)}>Container Registry</a>
-            {props.user !== undefined && <span class="user">{props.user ? `Signed in as ${props.user}` : 'Not signed in'}</span>}
+            <a href={homeOf(props.frame.base)}>Container Registry</a>
+            <Account frame={props.frame} />
           </header>
           <main id="main">{props.children}</main>
         </body>
@@ -51,14 +65,34 @@ export function Layout(props: LayoutProps): JSX.Element {
   );
 }
 
-/** A page for a problem: not found (also for what the user may not read), a stale link, an error. */
-export function ProblemPage(props: { base: string; user: string | null | undefined; title: string; message: string }): JSX.Element {
+/** Who is signed in, with the host's sign-out (a form: it changes state) or sign-in link. */
+function Account(props: { frame: Frame }): JSX.Element | null {
+  const { user, account, csrf } = props.frame;
+  if (user === undefined) return null;
   return (
-    <Layout title={props.title} base={props.base} user={props.user}>
+    <span class="user">
+      {user ? `Signed in as ${user}` : 'Not signed in'}
+      {user && account?.signOut && csrf && (
+        <form method="post" action={account.signOut} class="inline">
+          <input type="hidden" name="_csrf" value={csrf} />
+          <button type="submit" class="link">
+            Sign out
+          </button>
+        </form>
+      )}
+      {!user && account?.signIn && <a href={account.signIn}>Sign in</a>}
+    </span>
+  );
+}
+
+/** A page for a problem: not found (also for what the user may not read), a stale link, an error. */
+export function ProblemPage(props: { frame: Frame; title: string; message: string }): JSX.Element {
+  return (
+    <Layout title={props.title} frame={props.frame}>
       <h1>{props.title}</h1>
       <p>{props.message}</p>
       <p>
-        <a href={homeOf(props.base)}>Back to the repositories</a>
+        <a href={homeOf(props.frame.base)}>Back to the repositories</a>
       </p>
     </Layout>
   );

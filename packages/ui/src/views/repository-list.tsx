@@ -8,7 +8,7 @@
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { formatBytes, formatTime } from '../format.js';
 import { FilterForm, PageLinks } from './controls.js';
-import { homeOf, Layout } from './layout.js';
+import { type Frame, homeOf, Layout } from './layout.js';
 
 export interface RepositoryRow {
   readonly name: string;
@@ -18,8 +18,7 @@ export interface RepositoryRow {
 }
 
 export interface RepositoryListProps {
-  readonly base: string;
-  readonly user: string | null;
+  readonly frame: Frame;
   /** The registry host for image paths and commands. */
   readonly host: string;
   readonly rows: readonly RepositoryRow[];
@@ -35,14 +34,14 @@ export function RepositoryList(props: RepositoryListProps): JSX.Element {
   const firstPage = props.firstHref === null;
   const empty = props.rows.length === 0;
   return (
-    <Layout title="Repositories" base={props.base} user={props.user}>
+    <Layout title="Repositories" frame={props.frame}>
       <h1>Container Registry</h1>
       {empty && firstPage && !props.search ? (
         <EmptyRegistry host={props.host} />
       ) : (
         <>
           <FilterForm
-            action={homeOf(props.base)}
+            action={homeOf(props.frame.base)}
             field="search"
             label="Search by name"
             value={props.search}
@@ -57,10 +56,10 @@ export function RepositoryList(props: RepositoryListProps): JSX.Element {
           {empty ? (
             <p role="status">
               {props.search ? `No repository matches “${props.search}”. ` : 'No more repositories. '}
-              <a href={homeOf(props.base)}>Show all repositories</a>
+              <a href={homeOf(props.frame.base)}>Show all repositories</a>
             </p>
           ) : (
-            <RepositoryTable base={props.base} host={props.host} rows={props.rows} />
+            <RepositoryTable base={props.frame.base} host={props.host} rows={props.rows} />
           )}
           <PageLinks firstHref={props.firstHref} nextHref={props.nextHref} />
         </>

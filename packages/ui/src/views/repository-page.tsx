@@ -7,7 +7,7 @@
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { formatBytes, formatTime, shortDigest } from '../format.js';
 import { FilterForm, PageLinks } from './controls.js';
-import { homeOf, Layout } from './layout.js';
+import { type Frame, homeOf, Layout } from './layout.js';
 
 export interface TagRow {
   readonly name: string;
@@ -19,8 +19,7 @@ export interface TagRow {
 }
 
 export interface RepositoryPageProps {
-  readonly base: string;
-  readonly user: string | null;
+  readonly frame: Frame;
   readonly host: string;
   readonly name: string;
   /** The repository's deduplicated size. */
@@ -38,16 +37,16 @@ export function RepositoryPage(props: RepositoryPageProps): JSX.Element {
   const path = `${props.host}/${props.name}`;
   const empty = props.rows.length === 0;
   return (
-    <Layout title={props.name} base={props.base} user={props.user}>
+    <Layout title={props.name} frame={props.frame}>
       <nav class="crumbs" aria-label="Breadcrumb">
-        <a href={homeOf(props.base)}>Container Registry</a> / <span aria-current="page">{props.name}</span>
+        <a href={homeOf(props.frame.base)}>Container Registry</a> / <span aria-current="page">{props.name}</span>
       </nav>
       <h1>{props.name}</h1>
       <p class="path">
         <code>{path}</code> · {formatBytes(props.size)}
       </p>
       <FilterForm
-        action={`${props.base}/repositories/${props.name}`}
+        action={`${props.frame.base}/repositories/${props.name}`}
         field="name"
         label="Filter by name"
         value={props.filter}
@@ -63,7 +62,7 @@ export function RepositoryPage(props: RepositoryPageProps): JSX.Element {
       {empty ? (
         <p role="status">
           {props.filter ? `No tag matches “${props.filter}”. ` : props.firstHref ? 'No more tags. ' : 'This repository has no tags. '}
-          {(props.filter || props.firstHref) && <a href={`${props.base}/repositories/${props.name}`}>Show all tags</a>}
+          {(props.filter || props.firstHref) && <a href={`${props.frame.base}/repositories/${props.name}`}>Show all tags</a>}
         </p>
       ) : (
         <TagTable path={path} rows={props.rows} />

@@ -50,4 +50,6 @@ pre { background: var(--soft); border: 1px solid var(--line); border-radius: 4px
 nav.pages { display: flex; gap: 1rem; margin: 1rem 0; }
 .empty { border: 1px dashed var(--line); border-radius: 6px; padding: 1.5rem; margin: 1rem 0; }
 .empty h2 { margin-top: 0; font-size: 1.15rem; }
+form.inline { display: inline; margin-left: .75rem; }
+button.link { background: none; border: 0; padding: 0; color: var(--accent); text-decoration: underline; cursor: pointer; font: inherit; }
 `;

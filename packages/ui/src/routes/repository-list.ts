@@ -1,0 +1,43 @@
+/**
+ * `/` — the repositories the user may pull, filtered before they are sorted or paged.
+ * @module
+ */
+import type { Context, Hono } from 'hono';
+import { listingHref, readListingQuery } from '../query.js';
+import { homeOf } from '../views/layout.js';
+import { RepositoryList } from '../views/repository-list.js';
+import type { UiRoutes } from './context.js';
+
+/** Adds `/` and returns its handler (the catch-all serves it at the mount point with a slash). */
+export function addRepositoryList(app: Hono, ui: UiRoutes): (c: Context) => Promise<Response> {
+  const list = async (c: Context) => {
+    const user = await ui.userOf(c);
+    const frame = ui.frameOf(c, user);
+    const q = readListingQuery(c.req.query(), 'search', ['name', 'updated'] as const);
+    const page = await ui.management.listRepositories({
+      ...(q.text ? { search: q.text } : {}),
+      sort: q.sort,
+      order: q.order,
+      limit: q.perPage ?? ui.pageSize,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+      withSize: true,
+      visible: user.visible,
+    });
+    const path = homeOf(frame.base);
+    return c.html(
+      RepositoryList({
+        frame,
+        host: ui.hostOf(c),
+        rows: page.items,
+        search: q.text,
+        sort: q.sort,
+        order: q.order,
+        perPage: q.perPage,
+        firstHref: q.cursor ? listingHref(path, 'search', q, undefined) : null,
+        nextHref: page.next ? listingHref(path, 'search', q, page.next) : null,
+      }),
+    );
+  };
+  app.get('/', list);
+  return list;
+}

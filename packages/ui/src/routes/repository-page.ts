@@ -1,0 +1,58 @@
+/**
+ * `/repositories/<name>` — one repository's tags. A repository the user may not read answers
+ * exactly like one that does not exist.
+ * @module
+ */
+import type { Hono } from 'hono';
+import { explainInvalidName, RegistryError } from '@wharf/core';
+import { listingHref, readListingQuery } from '../query.js';
+import { RepositoryPage, type TagRow } from '../views/repository-page.js';
+import type { UiRoutes } from './context.js';
+
+export function addRepositoryPage(app: Hono, ui: UiRoutes): void {
+  const { management } = ui;
+  app.get('/repositories/:name{.+}', async (c) => {
+    const user = await ui.userOf(c);
+    const frame = ui.frameOf(c, user);
+    const name = c.req.param('name');
+    // Invalid, hidden and missing repositories all look the same.
+    if (explainInvalidName(name) !== null || !(await user.visible([name])).includes(name)) return ui.notFound(c, user);
+    const q = readListingQuery(c.req.query(), 'name', ['name', 'created', 'updated'] as const);
+    const page = await management.listTags(name, {
+      ...(q.text ? { name: q.text } : {}),
+      sort: q.sort,
+      order: q.order,
+      limit: q.perPage ?? ui.pageSize,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    const rows = await Promise.all(
+      page.items.map(async (t): Promise<TagRow> => {
+        // A tag deleted since the listing keeps its row, without a size.
+        const size = await management.tagDetails(name, t.name).then(
+          (d) => d.totalSize,
+          (error: unknown) => {
+            if (error instanceof RegistryError && (error.code === 'MANIFEST_UNKNOWN' || error.code === 'NAME_UNKNOWN')) return null;
+            throw error;
+          },
+        );
+        return { name: t.name, digest: t.digest, size, createdAt: t.createdAt, updatedAt: t.updatedAt };
+      }),
+    );
+    const path = `${frame.base}/repositories/${name}`;
+    return c.html(
+      RepositoryPage({
+        frame,
+        host: ui.hostOf(c),
+        name,
+        size: await management.repositorySize(name),
+        rows,
+        filter: q.text,
+        sort: q.sort,
+        order: q.order,
+        perPage: q.perPage,
+        firstHref: q.cursor ? listingHref(path, 'name', q, undefined) : null,
+        nextHref: page.next ? listingHref(path, 'name', q, page.next) : null,
+      }),
+    );
+  });
+}
