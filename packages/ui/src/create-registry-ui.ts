@@ -20,6 +20,8 @@ import { addAssets } from './routes/assets.js';
 import { uiRoutes } from './routes/context.js';
 import { addRepositoryList } from './routes/repository-list.js';
 import { addRepositoryPage } from './routes/repository-page.js';
+import { addNamespacePages } from './routes/namespace-pages.js';
+import { addTagActions } from './routes/tag-actions.js';
 import { ProblemPage } from './views/layout.js';
 
 /** Scripts and styles of this origin only (the one inline stylesheet), forms only to this page, never framed. */
@@ -88,6 +90,8 @@ export function createRegistryUi(options: RegistryUiOptions): Hono {
   addAssets(app);
   const list = addRepositoryList(app, ui);
   addRepositoryPage(app, ui);
+  addTagActions(app, ui);
+  addNamespacePages(app, ui);
 
   // Last: a mounted app's notFound handler is not used by its host, a catch-all route is.
   // The mount point with a trailing slash (`/registry/`) is the list too.

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { createRegistry, everythingVisible, MEDIA_TYPES, MemoryStorage, type VisibilityFilter } from '@wharf/core';
+import { createRegistry, everythingVisible, MEDIA_TYPES, MemoryStorage, type Registry, type VisibilityFilter } from '@wharf/core';
+import type { RegistryUiOptions, UiUser } from './options.js';
 import { createRegistryUi } from './create-registry-ui.js';
 
 const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -12,21 +13,43 @@ const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).diges
 export interface Testbed {
   /** The host app: the registry page at `/registry`. */
   readonly host: Hono;
+  /** The registry behind the page (to check through its API what a change did). */
+  readonly registry: Registry;
   /** Set the registry's clock. */
   at(iso: string): void;
   /** Push a small image (config and one layer of `layerBytes`) as `name:tag`. */
   push(name: string, tag: string, layerBytes?: number): Promise<{ digest: string }>;
   /** GET a page of the host; fails the test on anything but `status`. */
   page(path: string, status?: number): Promise<string>;
+  /**
+   * POST a form as the page's own (same-origin) form would, with the CSRF cookie and field
+   * of a page first fetched from `from` (default: the mount point) unless `form._csrf` is given.
+   */
+  post(path: string, form: Record<string, string | string[]>, options?: { from?: string; headers?: Record<string, string> }): Promise<Response>;
 }
 
-export function testbed(options: { visible?: VisibilityFilter; user?: string | null; publicHost?: string } = {}): Testbed {
+export interface TestbedOptions {
+  readonly visible?: VisibilityFilter;
+  readonly user?: string | null;
+  readonly publicHost?: string;
+  /** More of the user (`deletable`, `csrfToken`, `principal`). */
+  readonly userExtra?: Partial<UiUser>;
+  /** More options of the page (`namespaces`, `account`, `pageSize`). */
+  readonly ui?: Partial<RegistryUiOptions>;
+}
+
+export function testbed(options: TestbedOptions = {}): Testbed {
   let now = Date.parse('2026-01-01T00:00:00Z');
   const registry = createRegistry({ storage: new MemoryStorage(), now: () => new Date(now) });
   const ui = createRegistryUi({
     management: registry.management,
-    currentUser: () => ({ name: options.user === undefined ? 'alice' : options.user, visible: options.visible ?? everythingVisible }),
+    currentUser: () => ({
+      name: options.user === undefined ? 'alice' : options.user,
+      visible: options.visible ?? everythingVisible,
+      ...options.userExtra,
+    }),
     ...(options.publicHost ? { publicHost: options.publicHost } : {}),
+    ...options.ui,
   });
   const host = new Hono();
   host.route('/registry', ui);
@@ -37,8 +60,14 @@ export function testbed(options: { visible?: VisibilityFilter; user?: string | n
     if (r.status !== 201) throw new Error(`push blob: ${r.status} ${await r.text()}`);
     return { digest, size: content.byteLength };
   };
+  const cookieOf = (r: Response) =>
+    r.headers
+      .getSetCookie()
+      .map((c) => c.split(';', 1)[0])
+      .join('; ');
   return {
     host,
+    registry,
     at: (iso) => {
       now = Date.parse(iso);
     },
@@ -64,6 +93,22 @@ export function testbed(options: { visible?: VisibilityFilter; user?: string | n
       const text = await r.text();
       if (r.status !== status) throw new Error(`GET ${path}: ${r.status}, expected ${status}\n${text}`);
       return text;
+    },
+    async post(path, form, opts = {}) {
+      const body = new URLSearchParams();
+      let cookie = '';
+      if (form._csrf === undefined) {
+        const first = await host.request(opts.from ?? '/registry/');
+        cookie = cookieOf(first);
+        const token = /<meta name="csrf-token" content="([^"]+)"/.exec(await first.text())?.[1];
+        if (token) body.append('_csrf', token);
+      }
+      for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+      return host.request(`http://localhost${path}`, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost', ...(cookie ? { Cookie: cookie } : {}), ...opts.headers },
+      });
     },
   };
 }

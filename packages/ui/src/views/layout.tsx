@@ -46,6 +46,7 @@ export function Layout(props: LayoutProps): JSX.Element {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="referrer" content="same-origin" />
+          {props.frame.csrf && <meta name="csrf-token" content={props.frame.csrf} />}
           <title>{`${props.title} · Container Registry`}</title>
           <style>{raw(STYLES)}</style>
           <script src={`${props.frame.base}${SCRIPT_PATH}`} defer></script>
