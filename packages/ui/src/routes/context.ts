@@ -64,7 +64,8 @@ export function uiRoutes(options: RegistryUiOptions, pageSize: number): UiRoutes
       return c.html(ProblemPage({ frame: frameOf(c, user), title: 'Change refused', message: `This change was refused: ${problem}.` }), 403);
     },
     notFound(c, user) {
-      const frame: Frame = user ? frameOf(c, user) : { base: baseOf(c), user: undefined };
+      // No forms on it: the page of a hidden repository must not differ from a missing one's but for the header.
+      const frame: Frame = { base: baseOf(c), user: user ? user.name : undefined };
       return c.html(ProblemPage({ frame, title: 'Page not found', message: 'There is no such page, or you do not have access to it.' }), 404);
     },
   };
