@@ -68,11 +68,12 @@ export function RepositoryList(props: RepositoryListProps): JSX.Element {
   );
 }
 
-function RepositoryTable(props: { base: string; host: string; rows: readonly RepositoryRow[] }): JSX.Element {
+/** The table of repositories, also used by group and project pages. */
+export function RepositoryTable(props: { base: string; host: string; rows: readonly RepositoryRow[]; caption?: string }): JSX.Element {
   return (
     <div class="table-wrap">
       <table>
-        <caption>Repositories you can pull</caption>
+        <caption>{props.caption ?? 'Repositories you can pull'}</caption>
         <thead>
           <tr>
             <th scope="col">Repository</th>
