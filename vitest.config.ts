@@ -63,6 +63,18 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          name: 'browser',
+          // the registry page in Debian's chromium (playwright-core) against the built standalone
+          // server and the example host app, started as processes; one file at a time (2 cores)
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           // installs and starts the real clients when CI has not already (see .ci/e2e-clients.sh)

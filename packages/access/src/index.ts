@@ -50,6 +50,8 @@ export {
 export { isAccessPrincipal, type AccessPrincipal, type AccessPrincipalKind } from './auth/principal.js';
 export { resolveRepository, MAX_IMAGE_DEPTH, type RepositoryResolution } from './auth/resolve-repository.js';
 export { effectiveRole, SCOPE_ACTIONS, type RegistryAction } from './auth/permissions.js';
+export { describeNamespace, describeNamespaceForUser, explainRegistryOff, type NamespaceView } from './auth/namespace-view.js';
+export { registryEnabled } from './model/namespaces.js';
 export { TOKEN_PREFIXES } from './auth/secrets.js';
 export { bootstrapAdmin, BOOTSTRAP_ADMIN, type BootstrapResult } from './bootstrap.js';
 export { createAdminApi, ADMIN_BODY_MAX_BYTES, type AdminApiOptions } from './admin-api/admin-api.js';

@@ -9,6 +9,10 @@
  * |---|---|
  * | `/?search&sort=name\|updated&order&per_page&cursor` | the repositories the user may pull |
  * | `/repositories/<name>?name&sort=name\|created\|updated&order&per_page&cursor` | one repository's tags |
+ * | `/namespaces/<path>?search&sort&order&per_page&cursor` | a group's or project's repositories (all below it) |
+ * | `/namespaces/<path>/-/usage` | storage used by the namespace and each of its repositories |
+ * | `/namespaces/<path>/-/settings` | cleanup policy form, its preview and last runs; the registry on/off switch |
+ * | `POST /namespaces/<path>/-/settings/cleanup`, `…/-/settings/registry` | save or preview a policy; turn the registry off or on |
  * | `/-/assets/wharf-ui.js` | the page's script (progressive enhancement) |
  * @module
  */

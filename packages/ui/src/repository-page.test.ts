@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { everythingVisible, MEDIA_TYPES } from '@wharf/core';
 import { nextLink, tagNames, testbed } from './test-support.js';
 
 describe('the repository page', () => {
@@ -69,5 +70,78 @@ describe('the repository page', () => {
     const html = await t.page(`/registry/repositories/team/app?name=${encodeURIComponent('<b onclick=x>')}`);
     expect(html).not.toContain('<b onclick');
     expect(html).toContain('No tag matches “&lt;b onclick=x&gt;”.');
+  });
+
+  it('should show the platforms of a multi-arch index in its row, and none for a single image', async () => {
+    const t = testbed();
+    const child = async (tag: string, platform: Record<string, string>) => {
+      const { digest } = await t.push('team/app', tag);
+      const body = await (await t.registry.app.request(`/v2/team/app/manifests/${digest}`, { headers: { Accept: MEDIA_TYPES.ociManifest } })).text();
+      return { mediaType: MEDIA_TYPES.ociManifest, digest, size: new TextEncoder().encode(body).byteLength, platform };
+    };
+    const manifests = [
+      await child('amd64', { os: 'linux', architecture: 'amd64' }),
+      await child('arm64', { os: 'linux', architecture: 'arm64', variant: 'v8' }),
+    ];
+    const index = JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests });
+    const put = await t.registry.app.request('/v2/team/app/manifests/multi', {
+      method: 'PUT',
+      body: index,
+      headers: { 'Content-Type': MEDIA_TYPES.ociIndex },
+    });
+    expect(put.status).toBe(201);
+    const html = await t.page('/registry/repositories/team/app');
+    expect(html).toContain(
+      '<td><strong>multi</strong><div class="platforms"><span class="vh">Platforms: </span>linux/amd64, linux/arm64/v8</div>',
+    );
+    expect(html).toMatch(/<td><strong>amd64<\/strong><div class="path">/);
+  });
+
+  it('should offer copy buttons for the image path and each pull command, and the CLI commands', async () => {
+    const t = testbed({ publicHost: 'registry.example.com' });
+    await t.push('team/app', 'v1');
+    const html = await t.page('/registry/repositories/team/app');
+    expect(html).toContain(
+      '<code>registry.example.com/team/app</code> <button type="button" class="copy" data-copy="registry.example.com/team/app" aria-label="Copy image path"',
+    );
+    expect(html).toContain('data-copy="docker pull registry.example.com/team/app:v1" aria-label="Copy pull command for v1"');
+    expect(html).toContain('<details class="cli"><summary>CLI commands</summary>');
+    for (const command of [
+      'docker login registry.example.com',
+      'docker build -t registry.example.com/team/app .',
+      'docker push registry.example.com/team/app',
+    ]) {
+      expect(html).toContain(`<code>${command}</code><button type="button" class="copy" data-copy="${command}"`);
+    }
+    // the copy buttons wait for the script; the text is there without it
+    expect(html).toContain('.copy { display: none; }');
+    expect(html).toContain('.js .copy {');
+  });
+
+  it('should give a user who may delete the tag checkboxes, remove buttons and the dialog', async () => {
+    const t = testbed({ userExtra: { deletable: everythingVisible } });
+    for (const tag of ['v1', 'v2']) await t.push('team/app', tag);
+    const html = await t.page('/registry/repositories/team/app');
+    expect(html).toContain('<input type="checkbox" name="all" value="page" data-select-all="true" aria-label="Select all tags on this page"/>');
+    expect(html).toContain('<input type="checkbox" name="tag" value="v2" aria-label="Select tag v2"/>');
+    expect(html).toContain('name="one" value="v1" aria-label="Remove tag v1"');
+    expect(html).toContain('>Remove selected tags</button>');
+    expect(html).toContain('action="/registry/repositories/team/app/-/remove-tags"');
+    expect(html).toContain('action="/registry/repositories/team/app/-/delete"');
+    expect(html).toContain('data-confirm="{&quot;title&quot;:&quot;Delete repository team/app&quot;');
+    expect(html).toContain('<dialog id="wharf-confirm" class="confirm" aria-labelledby="wharf-confirm-title"');
+    expect(tagNames(html)).toEqual(['v1', 'v2']);
+  });
+
+  it('should offer no delete controls when the registry has deletes turned off', async () => {
+    const t = testbed({ userExtra: { deletable: everythingVisible } });
+    await t.push('team/app', 'v1');
+    (t.registry.api as { deletesEnabled: boolean }).deletesEnabled = false;
+    const html = await t.page('/registry/repositories/team/app');
+    expect(html).not.toContain('Remove tag');
+    expect(html).not.toContain('Delete repository');
+    const r = await t.post('/registry/repositories/team/app/-/delete', { confirm: 'yes' });
+    expect(r.status).toBe(403);
+    expect(await r.text()).toContain('Deleting is turned off on this registry.');
   });
 });

@@ -9,7 +9,16 @@
  */
 import { z } from 'zod';
 import { MAX_JOB_DURATION_MS } from '../model/jobs.js';
-import { ACCESS_LEVELS, DEPLOY_TOKEN_SCOPES, PAT_SCOPES, ROLES, type Role, VISIBILITIES } from '../model/roles.js';
+import {
+  ACCESS_LEVELS,
+  CONTAINER_REGISTRY_ACCESS_LEVELS,
+  type ContainerRegistryAccessLevel,
+  DEPLOY_TOKEN_SCOPES,
+  PAT_SCOPES,
+  ROLES,
+  type Role,
+  VISIBILITIES,
+} from '../model/roles.js';
 
 /** Longest name, path or reference accepted (usernames, paths and image names stop at 255). */
 const MAX_TEXT = 255;
@@ -50,6 +59,24 @@ export const createProjectBody = z.strictObject({
   visibility: visibility.optional(),
 });
 export const visibilityBody = z.strictObject({ visibility });
+
+/**
+ * `PUT /projects/:id` (GitLab's "edit project"): the visibility, and the container registry
+ * as `container_registry_access_level` or GitLab's older boolean `container_registry_enabled`.
+ */
+export const editProjectBody = z.strictObject({
+  visibility: visibility.optional(),
+  container_registry_access_level: z.enum(CONTAINER_REGISTRY_ACCESS_LEVELS).optional(),
+  container_registry_enabled: z.boolean().optional(),
+});
+
+/** The registry setting an edit asks for, `undefined` for none, `null` when the two fields disagree. */
+export function registryLevelOf(body: z.output<typeof editProjectBody>): ContainerRegistryAccessLevel | undefined | null {
+  const fromFlag = body.container_registry_enabled === undefined ? undefined : body.container_registry_enabled ? 'enabled' : 'disabled';
+  const level = body.container_registry_access_level;
+  if (level !== undefined && fromFlag !== undefined && level !== fromFlag) return null;
+  return level ?? fromFlag;
+}
 
 const roleFields = { role: z.enum(ROLES).optional(), access_level: accessLevel.optional() };
 export const addMemberBody = z.strictObject({

@@ -1,12 +1,15 @@
 /**
  * `/groups`, `/projects` and their members. Ids are ulids or, as in GitLab, URL-encoded full
- * paths (`/projects/team%2Fapp`). Administrators only.
+ * paths (`/projects/team%2Fapp`). Administrators only, except `PUT /projects/:id` (GitLab's
+ * "edit project"), where a project's maintainers and owners may turn its container registry
+ * off and on (`container_registry_access_level`); a project they cannot see answers 404.
  * @module
  */
-import { AccessError } from '../model/access-error.js';
+import { AccessError, quoteRef } from '../model/access-error.js';
 import type { AccessStore, TargetSelector } from '../store/access-store.js';
-import { addMemberBody, createGroupBody, createProjectBody, roleOf, updateMemberBody, visibilityBody } from './bodies.js';
-import { type AdminApp, ApiError, readBody, requireAdmin } from './context.js';
+import { describeNamespaceForUser } from '../auth/namespace-view.js';
+import { addMemberBody, createGroupBody, createProjectBody, editProjectBody, registryLevelOf, roleOf, updateMemberBody, visibilityBody } from './bodies.js';
+import { type AdminApp, type AdminContext, ApiError, readBody, requireAdmin } from './context.js';
 import { presentGroup, presentMember, presentProject } from './presenters.js';
 
 type Kind = 'groups' | 'projects';
@@ -95,6 +98,7 @@ export function namespaceRoutes(app: AdminApp, store: AccessStore): void {
     const body = await readBody(c, visibilityBody);
     return c.json(presentProject(await store.setProjectVisibility(c.req.param('id'), body.visibility)));
   });
+  app.put('/projects/:id', (c) => editProject(c, store));
   app.delete('/projects/:id', async (c) => {
     requireAdmin(c);
     await store.deleteProject(c.req.param('id'));
@@ -103,4 +107,25 @@ export function namespaceRoutes(app: AdminApp, store: AccessStore): void {
 
   memberRoutes(app, store, 'groups');
   memberRoutes(app, store, 'projects');
+}
+
+/** `PUT /projects/:id`: visibility (administrators) and the container registry (maintainers and up). */
+async function editProject(c: AdminContext, store: AccessStore) {
+  const { user } = c.get('caller');
+  const ref = c.req.param('id') ?? '';
+  const state = await store.state();
+  const project = state.project(ref);
+  const view = project ? describeNamespaceForUser(state, user, project.path) : null;
+  // Hidden and missing look alike, as everywhere else.
+  if (!project || !view) throw new AccessError('NOT_FOUND', `no project ${quoteRef(ref)}`);
+  const body = await readBody(c, editProjectBody);
+  const level = registryLevelOf(body);
+  if (level === null) throw new ApiError(400, 'container_registry_access_level and container_registry_enabled disagree; give one');
+  if (body.visibility !== undefined && !user.admin) throw new ApiError(403, 'changing the visibility needs an administrator');
+  if (level !== undefined && !view.mayChangeSettings)
+    throw new ApiError(403, `turning the container registry on or off needs the maintainer or owner role in ${project.path}`);
+  let updated = project;
+  if (body.visibility !== undefined) updated = await store.setProjectVisibility(project.id, body.visibility);
+  if (level !== undefined) updated = await store.setProjectRegistryAccessLevel(project.id, level);
+  return c.json(presentProject(updated));
 }

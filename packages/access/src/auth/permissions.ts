@@ -12,9 +12,13 @@
  * user: its scopes apply to its own project or group's projects, whatever their visibility.
  * A job acts as its user but may push only to its own project and never delete.
  * Every credential may at least do what anonymous may (pull public projects).
+ *
+ * A project whose container registry is turned off allows nothing to anyone, administrators
+ * and deploy tokens included (GitLab's `container_registry_access_level: disabled`).
  * @module
  */
 import type { AccessState } from '../model/access-state.js';
+import { registryEnabled } from '../model/namespaces.js';
 import { type DeployTokenScope, type PatScope, type Role, roleAtLeast, strongerRole } from '../model/roles.js';
 import type { ProjectRecord, UserRecord } from '../model/schema.js';
 import type { CredentialContext } from './credential-context.js';
@@ -78,6 +82,7 @@ function inDeployTokenReach(state: AccessState, target: { type: 'group' | 'proje
  * What a valid credential (or anonymous, for `null`) may do to a project's images.
  */
 export function allowedActions(state: AccessState, context: CredentialContext | null, project: ProjectRecord): Set<RegistryAction> {
+  if (!registryEnabled(project)) return new Set();
   const floor = anonymousActions(project);
   if (context === null) return floor;
   let actions: Set<RegistryAction>;

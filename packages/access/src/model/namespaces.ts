@@ -8,7 +8,7 @@
 import { AccessError } from './access-error.js';
 import { find, lookupGroup, newId, pathTaken, requireGroup, requireProject } from './lookup.js';
 import { explainInvalidPath, parentPath } from './names.js';
-import { type Visibility, visibilityRank } from './roles.js';
+import { type ContainerRegistryAccessLevel, type Visibility, visibilityRank } from './roles.js';
 import type { AccessDocument, GroupRecord, ProjectRecord } from './schema.js';
 
 /** A group or project to create. */
@@ -97,6 +97,23 @@ export function setProjectVisibility(doc: AccessDocument, ref: string, visibilit
   const group = doc.groups.get(project.groupId);
   if (group) refuseAboveParent('project', project.path, visibility, group);
   const next = { ...project, visibility };
+  doc.projects.set(project.id, next);
+  return next;
+}
+
+/** Whether a project's container registry is on (absent in files from before the setting: on). */
+export function registryEnabled(project: Pick<ProjectRecord, 'containerRegistryAccessLevel'>): boolean {
+  return project.containerRegistryAccessLevel !== 'disabled';
+}
+
+/**
+ * Turn a project's container registry on or off. Nothing else changes: images, tags, cleanup
+ * policies, members and tokens all stay, and turning it on again restores access as it was.
+ * @throws AccessError NOT_FOUND
+ */
+export function setProjectRegistryAccessLevel(doc: AccessDocument, ref: string, level: ContainerRegistryAccessLevel): ProjectRecord {
+  const project = requireProject(doc, ref);
+  const next = { ...project, containerRegistryAccessLevel: level };
   doc.projects.set(project.id, next);
   return next;
 }

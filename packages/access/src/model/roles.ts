@@ -23,6 +23,15 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export const PAT_SCOPES = ['read_registry', 'write_registry', 'api', 'read_api'] as const;
 export type PatScope = (typeof PAT_SCOPES)[number];
 
+/**
+ * A project's container registry setting (GitLab's `container_registry_access_level`):
+ * `enabled` (the default) or `disabled`. While disabled, nobody may pull, push or delete the
+ * project's images, administrators and deploy tokens included; nothing is deleted, and enabling
+ * it again restores everything.
+ */
+export const CONTAINER_REGISTRY_ACCESS_LEVELS = ['enabled', 'disabled'] as const;
+export type ContainerRegistryAccessLevel = (typeof CONTAINER_REGISTRY_ACCESS_LEVELS)[number];
+
 /** Scopes a deploy token may carry. */
 export const DEPLOY_TOKEN_SCOPES = ['read_registry', 'write_registry'] as const;
 export type DeployTokenScope = (typeof DEPLOY_TOKEN_SCOPES)[number];

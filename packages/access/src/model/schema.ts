@@ -16,7 +16,7 @@
  * @module
  */
 import { z } from 'zod';
-import { DEPLOY_TOKEN_SCOPES, PAT_SCOPES, ROLES, VISIBILITIES } from './roles.js';
+import { CONTAINER_REGISTRY_ACCESS_LEVELS, DEPLOY_TOKEN_SCOPES, PAT_SCOPES, ROLES, VISIBILITIES } from './roles.js';
 
 /** Identifies the format; bumped on incompatible changes. */
 export const DOCUMENT_FORMAT = 'wharf-access/1';
@@ -54,7 +54,19 @@ export const userSchema = z.strictObject({
 
 export const groupSchema = z.strictObject({ id, path: z.string(), parentId: id.nullable(), visibility, createdAt: timestamp });
 
-export const projectSchema = z.strictObject({ id, path: z.string(), groupId: id, visibility, createdAt: timestamp });
+export const projectSchema = z.strictObject({
+  id,
+  path: z.string(),
+  groupId: id,
+  visibility,
+  /**
+   * Whether the project's container registry is on. Absent (every file written before the
+   * setting existed, and every project nobody has switched) means `enabled`; the key is only
+   * written once someone changes it, so files stay readable by older versions until then.
+   */
+  containerRegistryAccessLevel: z.enum(CONTAINER_REGISTRY_ACCESS_LEVELS).optional(),
+  createdAt: timestamp,
+});
 
 export const memberSchema = z.strictObject({ userId: id, target, role: z.enum(ROLES), createdAt: timestamp });
 

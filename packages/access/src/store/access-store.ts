@@ -17,7 +17,7 @@ import { DEFAULT_JOB_MAX_DURATION_MS, finishJob, startJob } from '../model/jobs.
 import type { TargetRef } from '../model/lookup.js';
 import { addMember, removeMember, setMemberRole } from '../model/members.js';
 import * as namespaces from '../model/namespaces.js';
-import type { Role, Visibility } from '../model/roles.js';
+import type { ContainerRegistryAccessLevel, Role, Visibility } from '../model/roles.js';
 import type { AccessDocument, GroupRecord, MemberRecord, PasswordHash, ProjectRecord } from '../model/schema.js';
 import * as tokens from '../model/tokens.js';
 import * as users from '../model/users.js';
@@ -216,6 +216,15 @@ export class AccessStore {
   /** @throws AccessError NOT_FOUND, INVALID (above the group) */
   setProjectVisibility(ref: string, visibility: Visibility): Promise<ProjectRecord> {
     return this.update((doc) => namespaces.setProjectVisibility(doc, ref, visibility));
+  }
+
+  /**
+   * Turn a project's container registry on (`enabled`) or off (`disabled`); nothing is deleted.
+   * The store does not check who asks: the admin API, the CLI and the page do.
+   * @throws AccessError NOT_FOUND
+   */
+  setProjectRegistryAccessLevel(ref: string, level: ContainerRegistryAccessLevel): Promise<ProjectRecord> {
+    return this.update((doc) => namespaces.setProjectRegistryAccessLevel(doc, ref, level));
   }
 
   /** Delete a project (its images stay in storage). @throws AccessError NOT_FOUND */

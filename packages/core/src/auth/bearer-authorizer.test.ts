@@ -131,4 +131,23 @@ describe('createBearerAuthorizer with a registry', () => {
     expect((await app.request('/v2/public/base/tags/list', { headers: auth(anonymous) })).status).toBe(404);
     expect((await pushBlob('public/base', anonymous)).status).toBe(401);
   });
+
+  it('should ask a deniedHint function for each refusal, with the token subject, and put its answer in the message', async () => {
+    const asked: { subject: string; name: string }[] = [];
+    const verifier = createTokenVerifier({ issuer: ISSUER, service: SERVICE, keys: ring });
+    const deniedHint = ({ access, subject }: { access: AccessRequest; subject: string }) => {
+      asked.push({ subject, name: access.name });
+      return access.name === 'team/off' ? 'the container registry is turned off for project team/off' : undefined;
+    };
+    const hinted = createRegistry({ storage: new MemoryStorage(), hooks: { onAuthorize: createBearerAuthorizer({ realm: REALM, service: SERVICE, verifier, deniedHint }) } }).app;
+    const token = await tokenFor();
+    const off = await hinted.request('/v2/team/off/tags/list', { headers: auth(token) });
+    expect(off.status).toBe(401);
+    const body = (await off.json()) as { errors: { message: string }[] };
+    expect(body.errors[0]?.message).toBe('authentication required: the token does not allow pull on repository team/off; the container registry is turned off for project team/off');
+    expect(off.headers.get('www-authenticate')).toContain('error_description="the token does not allow pull on repository team/off; the container registry is turned off');
+    const plain = await hinted.request('/v2/team/on/tags/list', { headers: auth(token) });
+    expect(((await plain.json()) as { errors: { message: string }[] }).errors[0]?.message).toBe('authentication required: the token does not allow pull on repository team/on');
+    expect(asked).toEqual([{ subject: 'user:1', name: 'team/off' }, { subject: 'user:1', name: 'team/on' }]);
+  });
 });

@@ -21,10 +21,22 @@ export interface BearerAuthorizerOptions {
   readonly verifier: TokenVerifier;
   /**
    * Appended to the message of an `insufficient_scope` refusal, to say how names map to
-   * permissions (e.g. GitLab's path convention). It must not depend on what exists, or it would
-   * tell outsiders which repositories are there.
+   * permissions (e.g. GitLab's path convention). A string must not depend on what exists, or it
+   * would tell outsiders which repositories are there. A function is asked per refusal with the
+   * token's subject, so a host can say more to a caller entitled to know it ("the container
+   * registry is turned off for project team/app" to a member); it must tell nobody what they
+   * may not see. `undefined` from it: no hint.
    */
-  readonly deniedHint?: string;
+  readonly deniedHint?: string | ((refusal: DeniedAccess) => string | undefined | Promise<string | undefined>);
+}
+
+/** What a {@link BearerAuthorizerOptions.deniedHint} function is told about a refusal. */
+export interface DeniedAccess {
+  /** The first access the token does not cover. */
+  readonly access: AccessRequest;
+  /** The token's subject (`''` for an anonymous token). */
+  readonly subject: string;
+  readonly request: Request;
 }
 
 /** What the hook passes to events as the principal. */
@@ -49,7 +61,10 @@ export function createBearerAuthorizer(options: BearerAuthorizerOptions): (reque
     }
     const missing = required.find((a) => !covers(verified.access, a));
     if (missing) {
-      const why = options.deniedHint ? `${describe(missing)}; ${options.deniedHint}` : describe(missing);
+      const hint = typeof options.deniedHint === 'function'
+        ? await options.deniedHint({ access: missing, subject: verified.subject, request })
+        : options.deniedHint;
+      const why = hint ? `${describe(missing)}; ${hint}` : describe(missing);
       throw challengeError({ ...challenge, error: 'insufficient_scope', description: why }, `authentication required: ${why}`);
     }
     const principal: TokenPrincipal = { subject: verified.subject, token: verified };

@@ -11,7 +11,7 @@ export {
   type TokenVerifierOptions,
   type VerifiedToken,
 } from './token-verifier.js';
-export { createBearerAuthorizer, type BearerAuthorizerOptions, type TokenPrincipal } from './bearer-authorizer.js';
+export { createBearerAuthorizer, type BearerAuthorizerOptions, type DeniedAccess, type TokenPrincipal } from './bearer-authorizer.js';
 export { LoginThrottle, LOGIN_THROTTLE_DEFAULTS, type LoginThrottleOptions } from './login-throttle.js';
 export { addressKey } from './client-address.js';
 export { authenticateThrottled, guardLogin, loginLockedError, type LoginThrottlePolicy } from './throttled-login.js';

@@ -85,6 +85,36 @@ describe('RegistryManagement', () => {
     expect((await management.tagDetails('team/app', 't1')).totalSize).toBe(layer.size + config.size + manifest(1).length);
   });
 
+  it('should give the platforms of an index, leaving out attestations, and none for a single image', async () => {
+    const { app, management } = setup();
+    const amd = await pushImage(app, 'team/app', 'amd');
+    const arm = await pushImage(app, 'team/app', 'arm');
+    const child = (m: { digest: string; body: string }, platform: Record<string, string>) => ({
+      mediaType: MEDIA_TYPES.ociManifest,
+      digest: m.digest,
+      size: m.body.length,
+      platform,
+    });
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociIndex,
+      manifests: [
+        child(amd, { os: 'linux', architecture: 'amd64' }),
+        child(arm, { os: 'linux', architecture: 'arm64', variant: 'v8' }),
+        child(arm, { os: 'unknown', architecture: 'unknown' }),
+      ],
+    });
+    const res = await app.request('/v2/team/app/manifests/multi', { method: 'PUT', body: index, headers: { 'Content-Type': MEDIA_TYPES.ociIndex } });
+    expect(res.status).toBe(201);
+    const details = await management.tagDetails('team/app', 'multi');
+    expect(details.platforms).toEqual([
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ]);
+    expect(details.manifests).toHaveLength(2);
+    expect((await management.tagDetails('team/app', 'amd')).platforms).toEqual([]);
+  });
+
   it('should list tags with digest, media type, size and times, filtered, sorted and paged', async () => {
     const { app, management, at } = setup();
     at('2026-04-01T00:00:00Z');

@@ -20,6 +20,7 @@ import { asMover } from '../gc/movers.js';
 import { emit } from '../events/emit.js';
 import { createCleanup, type Cleanup } from '../lifecycle/cleanup/create-cleanup.js';
 import { readTagRecords, type TagRecord } from './tag-records.js';
+import { type Platform, readPlatforms } from './platforms.js';
 
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
@@ -65,6 +66,8 @@ export interface TagDetails extends TagRecord {
   readonly blobCount: number;
   /** Child manifests, for an index or manifest list. */
   readonly manifests: readonly string[];
+  /** What an index or manifest list runs on (`linux/arm64/v8`…), attestations left out; `[]` for a single image. */
+  readonly platforms: readonly Platform[];
 }
 
 export interface BulkDeleteResult {
@@ -139,7 +142,10 @@ export class RegistryManagement {
     assertValidName(repository);
     assertValidTag(tag);
     const link = await this.api.manifests.resolve(repository, { tag });
-    const closure = await this.sizes.closure(repository, [link.digest]);
+    const [closure, platforms] = await Promise.all([
+      this.sizes.closure(repository, [link.digest]),
+      readPlatforms(this.api, repository, link.digest, link.mediaType),
+    ]);
     return {
       name: tag,
       digest: link.digest,
@@ -150,6 +156,7 @@ export class RegistryManagement {
       totalSize: ContentSizes.total(closure),
       blobCount: closure.blobs.size,
       manifests: [...closure.manifests.keys()].filter((d) => d !== link.digest),
+      platforms,
     };
   }
 

@@ -1,9 +1,12 @@
 /** @jsxImportSource hono/jsx */
 /**
- * Pieces both listings share: the filter form (search, sort, order) and the page links.
- * Plain GET forms and links, so everything works without JavaScript.
+ * Pieces both listings share: the filter form (search, sort, order), the results region and
+ * the page links. Plain GET forms and links, so everything works without JavaScript; the
+ * script makes the form live (`data-live`): after a pause in typing it fetches the same URL
+ * and swaps in the new page's `[data-results]`, or, on a page without one, submits the form.
  * @module
  */
+import type { Child } from 'hono/jsx';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 
 export interface FilterFormProps {
@@ -23,7 +26,7 @@ export interface FilterFormProps {
 export function FilterForm(props: FilterFormProps): JSX.Element {
   return (
     <search>
-      <form class="filters" method="get" action={props.action}>
+      <form class="filters" method="get" action={props.action} data-live>
         <label>
           {props.label}
           <input type="search" name={props.field} value={props.value} maxlength={255} autocomplete="off" />
@@ -54,6 +57,11 @@ export function FilterForm(props: FilterFormProps): JSX.Element {
       </form>
     </search>
   );
+}
+
+/** What a listing shows below its filter form: the part live search replaces. */
+export function Results(props: { children?: Child }): JSX.Element {
+  return <div data-results>{props.children}</div>;
 }
 
 /** "First page" on a later page, "Next page" when there is one; nothing on a single page. */

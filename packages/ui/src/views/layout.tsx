@@ -8,6 +8,7 @@ import type { Child } from 'hono/jsx';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { raw } from 'hono/html';
 import type { UiAccountLinks } from '../options.js';
+import { NAMESPACE_STYLES } from './namespace-styles.js';
 import { STYLES } from './styles.js';
 
 /** The page's script (copy buttons, dialogs, live search), served by the app; everything works without it. */
@@ -48,7 +49,7 @@ export function Layout(props: LayoutProps): JSX.Element {
           <meta name="referrer" content="same-origin" />
           {props.frame.csrf && <meta name="csrf-token" content={props.frame.csrf} />}
           <title>{`${props.title} · Container Registry`}</title>
-          <style>{raw(STYLES)}</style>
+          <style>{raw(STYLES + NAMESPACE_STYLES)}</style>
           <script src={`${props.frame.base}${SCRIPT_PATH}`} defer></script>
         </head>
         <body>

@@ -1,14 +1,21 @@
 /** @jsxImportSource hono/jsx */
 /**
- * The repository list: one row per repository the user may read, with its full image path,
- * tag count, deduplicated size and last update; the filter form; page links; and, for a
- * registry without images yet, the commands that push the first one.
+ * The repository list: one row per repository the user may read, with its full image path
+ * (and a copy button), tag count, deduplicated size and last update; the filter form; page
+ * links; the CLI commands panel; and, for a registry without images yet, the commands that
+ * push the first one.
  * @module
  */
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { formatBytes, formatTime } from '../format.js';
-import { FilterForm, PageLinks } from './controls.js';
+import { CliCommands } from './cli-commands.js';
+import { FilterForm, PageLinks, Results } from './controls.js';
+import { CopyButton } from './copy-button.js';
+import { type FlashNote, FlashMessage } from './flash.js';
 import { type Frame, homeOf, Layout } from './layout.js';
+
+/** The image path the list's commands show: no project is chosen there yet. */
+export const PLACEHOLDER_PATH = 'group/project/image';
 
 export interface RepositoryRow {
   readonly name: string;
@@ -28,6 +35,8 @@ export interface RepositoryListProps {
   readonly perPage: number | null;
   readonly firstHref: string | null;
   readonly nextHref: string | null;
+  /** The message left by the change that led here ("Repository team/app is being deleted."). */
+  readonly flash?: FlashNote | null;
 }
 
 export function RepositoryList(props: RepositoryListProps): JSX.Element {
@@ -36,10 +45,12 @@ export function RepositoryList(props: RepositoryListProps): JSX.Element {
   return (
     <Layout title="Repositories" frame={props.frame}>
       <h1>Container Registry</h1>
+      <FlashMessage note={props.flash} />
       {empty && firstPage && !props.search ? (
         <EmptyRegistry host={props.host} />
       ) : (
         <>
+          <CliCommands host={props.host} path={PLACEHOLDER_PATH} />
           <FilterForm
             action={homeOf(props.frame.base)}
             field="search"
@@ -53,15 +64,17 @@ export function RepositoryList(props: RepositoryListProps): JSX.Element {
             order={props.order}
             perPage={props.perPage}
           />
-          {empty ? (
-            <p role="status">
-              {props.search ? `No repository matches “${props.search}”. ` : 'No more repositories. '}
-              <a href={homeOf(props.frame.base)}>Show all repositories</a>
-            </p>
-          ) : (
-            <RepositoryTable base={props.frame.base} host={props.host} rows={props.rows} />
-          )}
-          <PageLinks firstHref={props.firstHref} nextHref={props.nextHref} />
+          <Results>
+            {empty ? (
+              <p role="status">
+                {props.search ? `No repository matches “${props.search}”. ` : 'No more repositories. '}
+                <a href={homeOf(props.frame.base)}>Show all repositories</a>
+              </p>
+            ) : (
+              <RepositoryTable base={props.frame.base} host={props.host} rows={props.rows} />
+            )}
+            <PageLinks firstHref={props.firstHref} nextHref={props.nextHref} />
+          </Results>
         </>
       )}
     </Layout>
@@ -92,7 +105,7 @@ export function RepositoryTable(props: { base: string; host: string; rows: reado
               <td>
                 <a href={`${props.base}/repositories/${r.name}`}>{r.name}</a>
                 <div class="path">
-                  <code>{`${props.host}/${r.name}`}</code>
+                  <code>{`${props.host}/${r.name}`}</code> <CopyButton text={`${props.host}/${r.name}`} label={`Copy image path of ${r.name}`} />
                 </div>
               </td>
               <td class="num">{String(r.tagCount)}</td>
@@ -108,7 +121,7 @@ export function RepositoryTable(props: { base: string; host: string; rows: reado
 
 /** GitLab's empty state: log in, build, push. */
 function EmptyRegistry(props: { host: string }): JSX.Element {
-  const image = `${props.host}/group/project/image:latest`;
+  const image = `${props.host}/${PLACEHOLDER_PATH}:latest`;
   return (
     <section class="empty" aria-labelledby="empty-title">
       <h2 id="empty-title">There are no container images stored for this registry</h2>

@@ -18,7 +18,7 @@ export const CADENCES = ['1d', '7d', '14d', '1month', '3month'] as const;
 export type Cadence = (typeof CADENCES)[number];
 
 /** How old a tag must be before a policy may delete it. */
-export const OLDER_THAN_VALUES = ['7d', '14d', '30d', '90d'] as const;
+export const OLDER_THAN_VALUES = ['7d', '14d', '30d', '60d', '90d'] as const;
 export type OlderThan = (typeof OLDER_THAN_VALUES)[number];
 
 /** How many of the newest matching tags a policy keeps in each repository. */

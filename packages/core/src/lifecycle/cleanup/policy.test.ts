@@ -28,14 +28,14 @@ describe('cleanup policy', () => {
   it('should accept every allowed value', () => {
     for (const cadence of ['1d', '7d', '14d', '1month', '3month']) expect(parseCleanupPolicy({ cadence }).cadence).toBe(cadence);
     for (const keep_n of [1, 5, 10, 25, 50, 100, null]) expect(parseCleanupPolicy({ keep_n }).keep_n).toBe(keep_n);
-    for (const older_than of ['7d', '14d', '30d', '90d', null]) expect(parseCleanupPolicy({ older_than }).older_than).toBe(older_than);
+    for (const older_than of ['7d', '14d', '30d', '60d', '90d', null]) expect(parseCleanupPolicy({ older_than }).older_than).toBe(older_than);
   });
 
   it('should refuse values outside the allowed sets, naming the field', () => {
     expect(refusal({ cadence: '2d' }).field).toBe('cadence');
     expect(refusal({ keep_n: 7 }).field).toBe('keep_n');
     expect(refusal({ keep_n: '10' }).field).toBe('keep_n');
-    expect(refusal({ older_than: '60d' }).field).toBe('older_than');
+    expect(refusal({ older_than: '45d' }).field).toBe('older_than');
     expect(refusal({ enabled: 'yes' }).field).toBe('enabled');
     expect(refusal({ cadence: '2d' }).message).toMatch(/cadence: must be one of 1d, 7d, 14d, 1month, 3month/);
   });
