@@ -48,6 +48,19 @@ describe('the repository list', () => {
     expect(html).not.toContain('<table>');
   });
 
+  it('should offer the CLI commands with a placeholder path and a copy button per image path', async () => {
+    const t = testbed({ publicHost: 'registry.example.com' });
+    await t.push('team/app', 'v1');
+    const html = await t.page('/registry/');
+    expect(html).toContain('<details class="cli"><summary>CLI commands</summary>');
+    expect(html).toContain('<code>docker build -t registry.example.com/group/project/image .</code>');
+    expect(html).toContain('<code>docker push registry.example.com/group/project/image</code>');
+    expect(html).toContain('data-copy="registry.example.com/team/app" aria-label="Copy image path of team/app"');
+    // live search replaces this region
+    expect(html).toMatch(/<div data-results="true"><div class="table-wrap">/);
+    expect(html).toMatch(/<form class="filters" method="get" action="\/registry" data-live="true">/);
+  });
+
   it('should search by name and say so when nothing matches', async () => {
     const t = testbed();
     for (const name of ['team/app', 'team/app/api', 'other/web']) await t.push(name, 'v1');

@@ -74,7 +74,11 @@ export function createRegistryUi(options: RegistryUiOptions): Hono {
       if (error.code === 'NAME_UNKNOWN' || error.code === 'NAME_INVALID') return ui.notFound(c);
       if (error.code === 'PAGINATION_NUMBER_INVALID') {
         return c.html(
-          ProblemPage({ frame, title: 'Page link out of date', message: 'This page link no longer works. Start again from the first page.' }),
+          ProblemPage({
+            frame,
+            title: 'Page link out of date',
+            message: 'This page link no longer works. Start again from the first page.',
+          }),
           400,
         );
       }
@@ -88,7 +92,10 @@ export function createRegistryUi(options: RegistryUiOptions): Hono {
     } catch {
       // nothing left to report to
     }
-    return c.html(ProblemPage({ frame, title: 'Something went wrong', message: 'The page could not be shown. Try again in a moment.' }), 500);
+    return c.html(
+      ProblemPage({ frame, title: 'Something went wrong', message: 'The page could not be shown. Try again in a moment.' }),
+      500,
+    );
   });
 
   addAssets(app);

@@ -40,7 +40,8 @@ export function csrfProblem(c: Context, user: UiUser, submitted: unknown, truste
   const crossSite = crossSiteProblem(c.req.raw, { trustedOrigins });
   if (crossSite) return crossSite;
   const expected = user.csrfToken ?? getCookie(c, isHttps(c) ? SECURE_COOKIE : COOKIE);
-  if (!wellFormed(expected) || typeof submitted !== 'string') return 'the form is missing its security token; reload the page and try again';
+  if (!wellFormed(expected) || typeof submitted !== 'string')
+    return 'the form is missing its security token; reload the page and try again';
   const a = Buffer.from(expected);
   const b = Buffer.from(submitted);
   if (a.length !== b.length || !timingSafeEqual(a, b)) return 'the form’s security token does not match; reload the page and try again';

@@ -21,7 +21,10 @@ describe('the repository page', () => {
     expect(html).toContain('<time datetime="2026-02-01T10:00:00.000Z">2026-02-01 10:00 UTC</time>');
     expect(html).toContain('<th scope="col">Digest</th>');
     expect(html).toMatch(/<label>Filter by name<input type="search" name="name"/);
-    expect(html).toContain('<a href="/registry">Container Registry</a> / <span aria-current="page">team/app</span>');
+    // Each segment of the path links to its group or project page.
+    expect(html).toContain(
+      '<a href="/registry">Container Registry</a> / <a href="/registry/namespaces/team">team</a> / <span aria-current="page">app</span>',
+    );
   });
 
   it('should filter tags by name, sort them and page through them', async () => {
@@ -76,7 +79,9 @@ describe('the repository page', () => {
     const t = testbed();
     const child = async (tag: string, platform: Record<string, string>) => {
       const { digest } = await t.push('team/app', tag);
-      const body = await (await t.registry.app.request(`/v2/team/app/manifests/${digest}`, { headers: { Accept: MEDIA_TYPES.ociManifest } })).text();
+      const body = await (
+        await t.registry.app.request(`/v2/team/app/manifests/${digest}`, { headers: { Accept: MEDIA_TYPES.ociManifest } })
+      ).text();
       return { mediaType: MEDIA_TYPES.ociManifest, digest, size: new TextEncoder().encode(body).byteLength, platform };
     };
     const manifests = [
@@ -122,7 +127,9 @@ describe('the repository page', () => {
     const t = testbed({ userExtra: { deletable: everythingVisible } });
     for (const tag of ['v1', 'v2']) await t.push('team/app', tag);
     const html = await t.page('/registry/repositories/team/app');
-    expect(html).toContain('<input type="checkbox" name="all" value="page" data-select-all="true" aria-label="Select all tags on this page"/>');
+    expect(html).toContain(
+      '<input type="checkbox" name="all" value="page" data-select-all="true" aria-label="Select all tags on this page"/>',
+    );
     expect(html).toContain('<input type="checkbox" name="tag" value="v2" aria-label="Select tag v2"/>');
     expect(html).toContain('name="one" value="v1" aria-label="Remove tag v1"');
     expect(html).toContain('>Remove selected tags</button>');

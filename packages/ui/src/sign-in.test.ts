@@ -10,7 +10,9 @@ describe('the sign-in page', () => {
     expect(html).toContain('<input type="hidden" name="_csrf" value="secret-abc"/>');
     expect(html).toContain('<input type="hidden" name="redirect" value="/repositories/team/app"/>');
     expect(html).toMatch(/<label for="sign-in-username">Username<\/label>\s*<input id="sign-in-username" name="username"/);
-    expect(html).toMatch(/<label for="sign-in-password">Password or personal access token<\/label>\s*<input id="sign-in-password" name="password" type="password"/);
+    expect(html).toMatch(
+      /<label for="sign-in-password">Password or personal access token<\/label>\s*<input id="sign-in-password" name="password" type="password"/,
+    );
     expect(html).toContain('<button type="submit">Sign in</button>');
     expect(html).not.toContain('role="alert"');
     // the page's own script only: the CSP forbids inline scripts

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DeleteEvent, everythingVisible, type RegistryHooks } from '@wharf/core';
 import { type Testbed, tagNames, testbed } from './test-support.js';
+import { flashNote, parseFlash } from './views/flash.js';
 
 const PAGE = '/registry/repositories/team/app';
 const REMOVE = `${PAGE}/-/remove-tags`;
@@ -76,7 +77,9 @@ describe('removing tags from the repository page', () => {
   it('should report tags that were already gone rather than fail', async () => {
     const t = deleter();
     await t.push('team/app', 'a');
-    expect(await follow(t, await t.post(REMOVE, { tag: ['a', 'zzz'], confirm: 'yes' }))).toContain('Removed 1 tag. 1 tag was already gone.');
+    expect(await follow(t, await t.post(REMOVE, { tag: ['a', 'zzz'], confirm: 'yes' }))).toContain(
+      'Removed 1 tag. 1 tag was already gone.',
+    );
     expect(await follow(t, await t.post(REMOVE, { one: 'a', confirm: 'yes' }))).toContain('Tag a was already gone.');
   });
 
@@ -148,7 +151,8 @@ describe('who may delete', () => {
     const t = testbed({ userExtra: { deletable: async (names) => names.filter((n) => n !== 'team/app') } });
     await t.push('team/app', 'v1');
     const html = await t.page(PAGE);
-    for (const text of ['Remove tag', 'Remove selected tags', 'Delete repository', 'type="checkbox"', '<dialog']) expect(html).not.toContain(text);
+    for (const text of ['Remove tag', 'Remove selected tags', 'Delete repository', 'type="checkbox"', '<dialog'])
+      expect(html).not.toContain(text);
     const tag = await t.post(REMOVE, { one: 'v1', confirm: 'yes' }, { from: PAGE });
     const repo = await t.post(DELETE, { confirm: 'yes' }, { from: PAGE });
     expect([tag.status, repo.status]).toEqual([403, 403]);
@@ -195,5 +199,42 @@ describe('who may delete', () => {
     await t.registry.management.background.settled();
     expect(await tagsOf(t)).toEqual(['v1']);
     expect(t.events).toEqual([]);
+  });
+});
+
+describe('the status message after a change', () => {
+  it('should rebuild its text from a code and ignore any code it did not write', () => {
+    expect(parseFlash('tags:team/app:2:1:0:')).toEqual({ kind: 'tags', repository: 'team/app', removed: 2, gone: 1, failed: 0 });
+    const tags = { kind: 'tags', repository: 'team/app' } as const;
+    expect(flashNote({ ...tags, removed: 2, gone: 1, failed: 0 }).text).toBe('Removed 2 tags. 1 tag was already gone.');
+    expect(flashNote({ ...tags, removed: 0, gone: 0, failed: 3 })).toEqual({
+      text: '3 tags could not be removed; try again.',
+      tone: 'warn',
+    });
+    expect(flashNote({ kind: 'repository-deleting', name: 'team/app' }).text).toBe('Repository team/app is being deleted.');
+    for (const planted of [
+      'Your account is locked',
+      'tags:team/app:1:0:0:<b>x</b>',
+      'repository-deleting:Team/App <script>',
+      'tags:team/app:1:0',
+      'tags:team/app:99999:0:0:',
+      'tags:1:0:0:',
+    ]) {
+      expect(parseFlash(planted), planted).toBeNull();
+    }
+  });
+
+  it('should show once and only on its own page, which clears the cookie', async () => {
+    const t = deleter();
+    for (const tag of ['a', 'b']) await t.push('team/app', tag);
+    const r = await t.post(REMOVE, { one: 'a', confirm: 'yes' });
+    const cookie = r.headers.getSetCookie()[0]?.split(';', 1)[0] ?? '';
+    expect(cookie).toBe('wharf_ui_flash=tags%3Ateam%2Fapp%3A1%3A0%3A0%3Aa');
+    await t.push('team/other', 'x');
+    const elsewhere = await t.host.request('/registry/repositories/team/other', { headers: { Cookie: cookie } });
+    expect(await elsewhere.text()).not.toContain('Removed tag a.');
+    const shown = await t.host.request(PAGE, { headers: { Cookie: cookie } });
+    expect(await shown.text()).toContain('Removed tag a.');
+    expect(shown.headers.getSetCookie().find((c) => c.startsWith('wharf_ui_flash='))).toMatch(/Max-Age=0/);
   });
 });

@@ -25,7 +25,11 @@ export interface Testbed {
    * POST a form as the page's own (same-origin) form would, with the CSRF cookie and field
    * of a page first fetched from `from` (default: the mount point) unless `form._csrf` is given.
    */
-  post(path: string, form: Record<string, string | string[]>, options?: { from?: string; headers?: Record<string, string> }): Promise<Response>;
+  post(
+    path: string,
+    form: Record<string, string | string[]>,
+    options?: { from?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
 }
 
 export interface TestbedOptions {
@@ -107,7 +111,12 @@ export function testbed(options: TestbedOptions = {}): Testbed {
       return host.request(`http://localhost${path}`, {
         method: 'POST',
         body,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost', ...(cookie ? { Cookie: cookie } : {}), ...opts.headers },
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Origin: 'http://localhost',
+          ...(cookie ? { Cookie: cookie } : {}),
+          ...opts.headers,
+        },
       });
     },
   };

@@ -5,6 +5,7 @@
  * @module
  */
 export { combineHooks } from './combine-hooks.js';
+export { eventRequest } from './emit.js';
 export {
   BLOB_MEDIA_TYPE,
   ENVELOPE_ACTIONS,

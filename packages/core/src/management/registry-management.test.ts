@@ -104,7 +104,11 @@ describe('RegistryManagement', () => {
         child(arm, { os: 'unknown', architecture: 'unknown' }),
       ],
     });
-    const res = await app.request('/v2/team/app/manifests/multi', { method: 'PUT', body: index, headers: { 'Content-Type': MEDIA_TYPES.ociIndex } });
+    const res = await app.request('/v2/team/app/manifests/multi', {
+      method: 'PUT',
+      body: index,
+      headers: { 'Content-Type': MEDIA_TYPES.ociIndex },
+    });
     expect(res.status).toBe(201);
     const details = await management.tagDetails('team/app', 'multi');
     expect(details.platforms).toEqual([

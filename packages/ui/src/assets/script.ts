@@ -16,7 +16,7 @@
  *   in the new `[data-results]` (or submits the form on a page without one).
  * @module
  */
-export const UI_SCRIPT = String.raw`"use strict";
+export const UI_SCRIPT = `"use strict";
 (function () {
   var root = document.documentElement;
   root.classList.add('js');

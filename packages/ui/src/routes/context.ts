@@ -61,12 +61,18 @@ export function uiRoutes(options: RegistryUiOptions, pageSize: number): UiRoutes
     refuseForgery(c, user, form) {
       const problem = csrfProblem(c, user, form._csrf, options.trustedOrigins);
       if (!problem) return null;
-      return c.html(ProblemPage({ frame: frameOf(c, user), title: 'Change refused', message: `This change was refused: ${problem}.` }), 403);
+      return c.html(
+        ProblemPage({ frame: frameOf(c, user), title: 'Change refused', message: `This change was refused: ${problem}.` }),
+        403,
+      );
     },
     notFound(c, user) {
       // No forms on it: the page of a hidden repository must not differ from a missing one's but for the header.
       const frame: Frame = { base: baseOf(c), user: user ? user.name : undefined };
-      return c.html(ProblemPage({ frame, title: 'Page not found', message: 'There is no such page, or you do not have access to it.' }), 404);
+      return c.html(
+        ProblemPage({ frame, title: 'Page not found', message: 'There is no such page, or you do not have access to it.' }),
+        404,
+      );
     },
   };
 }

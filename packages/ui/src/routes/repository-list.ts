@@ -5,6 +5,7 @@
 import type { Context, Hono } from 'hono';
 import { listingHref, readListingQuery } from '../query.js';
 import { homeOf } from '../views/layout.js';
+import { takeFlash } from '../views/flash.js';
 import { RepositoryList } from '../views/repository-list.js';
 import type { UiRoutes } from './context.js';
 
@@ -27,6 +28,7 @@ export function addRepositoryList(app: Hono, ui: UiRoutes): (c: Context) => Prom
     return c.html(
       RepositoryList({
         frame,
+        flash: takeFlash(c, frame.base, 'list'),
         host: ui.hostOf(c),
         rows: page.items,
         search: q.text,

@@ -64,7 +64,7 @@ export function addRepositoryPage(app: Hono, ui: UiRoutes): void {
         perPage: q.perPage,
         firstHref: q.cursor ? listingHref(path, 'name', q, undefined) : null,
         nextHref: page.next ? listingHref(path, 'name', q, page.next) : null,
-        flash: takeFlash(c, frame.base),
+        flash: takeFlash(c, frame.base, { repository: name }),
         deletes: canDelete ? { tagCount: (await management.index.summaries([name]))[0]?.tagCount ?? rows.length, back } : null,
       }),
     );

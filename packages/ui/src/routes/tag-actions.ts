@@ -17,7 +17,7 @@
  * @module
  */
 import type { Context, Hono } from 'hono';
-import { isValidTag, RegistryError } from '@wharf/core';
+import { eventRequest, explainInvalidName, isValidTag, RegistryError } from '@wharf/core';
 import type { UiUser } from '../options.js';
 import { listingHref, readListingQuery } from '../query.js';
 import { CannotConfirmPage, ConfirmPage, repositoryDeletion, tagRemoval } from '../views/confirm-page.js';
@@ -64,7 +64,7 @@ export function addTagActions(app: Hono, ui: UiRoutes): void {
   const refuse = async (c: Context, user: UiUser, name: string, form: Form): Promise<Response | null> => {
     const forged = await ui.refuseForgery(c, user, form);
     if (forged) return forged;
-    if (!(await user.visible([name])).includes(name)) return ui.notFound(c, user);
+    if (explainInvalidName(name) !== null || !(await user.visible([name])).includes(name)) return ui.notFound(c, user);
     if (await mayDelete(ui, user, name)) return null;
     const message = management.api.deletesEnabled
       ? 'You are not allowed to delete in this repository.'
@@ -88,7 +88,8 @@ export function addTagActions(app: Hono, ui: UiRoutes): void {
     if (tags.length > MAX_TAGS_PER_REQUEST) {
       return cannot('Too many tags', `Remove at most ${MAX_TAGS_PER_REQUEST} tags at a time; you selected ${tags.length}.`);
     }
-    if (!tags.every(isValidTag)) return cannot('Not a tag', 'The form named something that is not a valid tag name. Reload the page and try again.');
+    if (!tags.every(isValidTag))
+      return cannot('Not a tag', 'The form named something that is not a valid tag name. Reload the page and try again.');
 
     if (first(form.confirm) !== 'yes') {
       return c.html(
@@ -102,7 +103,7 @@ export function addTagActions(app: Hono, ui: UiRoutes): void {
       );
     }
 
-    const ctx = { principal: user.principal };
+    const ctx = { principal: user.principal, request: eventRequest(c.req.raw) };
     let flash: Flash;
     if (tags.length === 1) {
       const tag = tags[0] as string;
@@ -113,10 +114,16 @@ export function addTagActions(app: Hono, ui: UiRoutes): void {
           throw error;
         },
       );
-      flash = { kind: 'tags', removed: gone ? 0 : 1, gone: gone ? 1 : 0, failed: 0, tag };
+      flash = { kind: 'tags', repository: name, removed: gone ? 0 : 1, gone: gone ? 1 : 0, failed: 0, tag };
     } else {
       const result = await management.deleteTags(name, tags, ctx);
-      flash = { kind: 'tags', removed: result.deleted.length, gone: result.notFound.length, failed: result.failed.length };
+      flash = {
+        kind: 'tags',
+        repository: name,
+        removed: result.deleted.length,
+        gone: result.notFound.length,
+        failed: result.failed.length,
+      };
     }
     setFlash(c, frame.base, flash);
     return c.redirect(back, 303);
@@ -142,7 +149,7 @@ export function addTagActions(app: Hono, ui: UiRoutes): void {
         }),
       );
     }
-    const gone = await management.deleteRepository(name, { principal: user.principal }).then(
+    const gone = await management.deleteRepository(name, { principal: user.principal, request: eventRequest(c.req.raw) }).then(
       () => false,
       (error: unknown) => {
         if (isGone(error)) return true;

@@ -4,7 +4,9 @@
  * shown once by the page it redirects to. It travels in a short-lived HttpOnly cookie holding
  * a code, never text: the page rebuilds the message from fixed templates, and a code that does
  * not parse (an old or planted cookie) shows nothing. Names in it are checked against the tag
- * and repository grammars, so no one can make the page say something of their choosing.
+ * and repository grammars, so no one can make the page say something of their choosing. A
+ * message is shown only where it belongs (tags: that repository's page; a deleted repository:
+ * the list), so it cannot turn up on a page opened in another tab meanwhile.
  * @module
  */
 import type { Context } from 'hono';
@@ -16,6 +18,7 @@ import { explainInvalidName, isValidTag } from '@wharf/core';
 export type Flash =
   | {
       readonly kind: 'tags';
+      readonly repository: string;
       readonly removed: number;
       /** Tags that were already gone (reported, not an error). */
       readonly gone: number;
@@ -24,6 +27,9 @@ export type Flash =
       readonly tag?: string;
     }
   | { readonly kind: 'repository-deleting' | 'repository-gone'; readonly name: string };
+
+/** Where a message is shown: a repository's page, or the repository list. */
+export type FlashPlace = { readonly repository: string } | 'list';
 
 /** A message ready to show. */
 export interface FlashNote {
@@ -43,26 +49,34 @@ const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:' || c.re
 /** Leave a message for the next page under `base` (call before answering the redirect). */
 export function setFlash(c: Context, base: string, flash: Flash): void {
   const code =
-    flash.kind === 'tags' ? ['tags', flash.removed, flash.gone, flash.failed, flash.tag ?? ''].join(':') : `${flash.kind}:${flash.name}`;
+    flash.kind === 'tags'
+      ? ['tags', flash.repository, flash.removed, flash.gone, flash.failed, flash.tag ?? ''].join(':')
+      : `${flash.kind}:${flash.name}`;
   setCookie(c, COOKIE, code, { path: cookiePath(base), httpOnly: true, sameSite: 'Lax', secure: isHttps(c), maxAge: MAX_AGE_SECONDS });
 }
 
-/** The message left for this page, if any; it is shown once (the cookie is cleared). */
-export function takeFlash(c: Context, base: string): FlashNote | null {
+/**
+ * The message left for the page at `place`, if any; it is shown once (the cookie is cleared).
+ * A message for another place is left for it (until it expires); one that does not parse is dropped.
+ */
+export function takeFlash(c: Context, base: string, place: FlashPlace): FlashNote | null {
   const code = getCookie(c, COOKIE);
   if (code === undefined) return null;
-  deleteCookie(c, COOKIE, { path: cookiePath(base), secure: isHttps(c) });
   const flash = parseFlash(code);
+  const here = flash && (flash.kind === 'tags' ? place !== 'list' && place.repository === flash.repository : place === 'list');
+  if (flash && !here) return null;
+  deleteCookie(c, COOKIE, { path: cookiePath(base), secure: isHttps(c) });
   return flash ? flashNote(flash) : null;
 }
 
 /** The code back to a {@link Flash}, or `null` for anything this module did not write. */
 export function parseFlash(code: string): Flash | null {
   const [kind, ...rest] = code.split(':');
-  if (kind === 'tags' && rest.length === 4) {
-    const [removed, gone, failed, tag] = rest as [string, string, string, string];
-    if (![removed, gone, failed].every((n) => COUNT.test(n)) || (tag !== '' && !isValidTag(tag))) return null;
-    return { kind, removed: Number(removed), gone: Number(gone), failed: Number(failed), ...(tag ? { tag } : {}) };
+  if (kind === 'tags' && rest.length === 5) {
+    const [repository, removed, gone, failed, tag] = rest as [string, string, string, string, string];
+    if (explainInvalidName(repository) !== null || ![removed, gone, failed].every((n) => COUNT.test(n))) return null;
+    if (tag !== '' && !isValidTag(tag)) return null;
+    return { kind, repository, removed: Number(removed), gone: Number(gone), failed: Number(failed), ...(tag ? { tag } : {}) };
   }
   if ((kind === 'repository-deleting' || kind === 'repository-gone') && rest.length === 1) {
     const name = rest[0] as string;
@@ -76,7 +90,8 @@ const tags = (n: number) => (n === 1 ? '1 tag' : `${n} tags`);
 /** The sentence for a {@link Flash}. */
 export function flashNote(flash: Flash): FlashNote {
   if (flash.kind !== 'tags') {
-    const text = flash.kind === 'repository-deleting' ? `Repository ${flash.name} is being deleted.` : `Repository ${flash.name} was already gone.`;
+    const text =
+      flash.kind === 'repository-deleting' ? `Repository ${flash.name} is being deleted.` : `Repository ${flash.name} was already gone.`;
     return { text, tone: 'ok' };
   }
   const { removed, gone, failed, tag } = flash;

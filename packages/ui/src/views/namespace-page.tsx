@@ -8,7 +8,7 @@
  */
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { CliCommands } from './cli-commands.js';
-import { FilterForm, PageLinks } from './controls.js';
+import { FilterForm, PageLinks, Results } from './controls.js';
 import { type Frame, Layout } from './layout.js';
 import { namespaceHref, PathCrumbs } from './path-crumbs.js';
 import { type RepositoryRow, RepositoryTable } from './repository-list.js';
@@ -88,15 +88,17 @@ export function NamespacePage(props: NamespacePageProps): JSX.Element {
             order={props.order}
             perPage={props.perPage}
           />
-          {empty ? (
-            <p role="status">
-              {props.search ? `No repository matches “${props.search}”. ` : 'No more repositories. '}
-              <a href={here}>Show all repositories</a>
-            </p>
-          ) : (
-            <RepositoryTable base={props.frame.base} host={props.host} rows={props.rows} caption={`Repositories in ${props.path}`} />
-          )}
-          <PageLinks firstHref={props.firstHref} nextHref={props.nextHref} />
+          <Results>
+            {empty ? (
+              <p role="status">
+                {props.search ? `No repository matches “${props.search}”. ` : 'No more repositories. '}
+                <a href={here}>Show all repositories</a>
+              </p>
+            ) : (
+              <RepositoryTable base={props.frame.base} host={props.host} rows={props.rows} caption={`Repositories in ${props.path}`} />
+            )}
+            <PageLinks firstHref={props.firstHref} nextHref={props.nextHref} />
+          </Results>
         </>
       )}
     </Layout>

@@ -105,7 +105,8 @@ export function RepositoryTable(props: { base: string; host: string; rows: reado
               <td>
                 <a href={`${props.base}/repositories/${r.name}`}>{r.name}</a>
                 <div class="path">
-                  <code>{`${props.host}/${r.name}`}</code> <CopyButton text={`${props.host}/${r.name}`} label={`Copy image path of ${r.name}`} />
+                  <code>{`${props.host}/${r.name}`}</code>{' '}
+                  <CopyButton text={`${props.host}/${r.name}`} label={`Copy image path of ${r.name}`} />
                 </div>
               </td>
               <td class="num">{String(r.tagCount)}</td>

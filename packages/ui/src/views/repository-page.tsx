@@ -16,7 +16,8 @@ import { ConfirmDialog, repositoryDeletion, tagRemovalSpec } from './confirm-pag
 import { FilterForm, PageLinks, Results } from './controls.js';
 import { CopyButton } from './copy-button.js';
 import { type FlashNote, FlashMessage } from './flash.js';
-import { type Frame, homeOf, Layout } from './layout.js';
+import { type Frame, Layout } from './layout.js';
+import { PathCrumbs } from './path-crumbs.js';
 
 export interface TagRow {
   readonly name: string;
@@ -69,9 +70,7 @@ export function RepositoryPage(props: RepositoryPageProps): JSX.Element {
   const deletes = props.deletes && props.frame.csrf ? props.deletes : null;
   return (
     <Layout title={props.name} frame={props.frame}>
-      <nav class="crumbs" aria-label="Breadcrumb">
-        <a href={homeOf(props.frame.base)}>Container Registry</a> / <span aria-current="page">{props.name}</span>
-      </nav>
+      <PathCrumbs base={props.frame.base} path={props.name} />
       <div class="title-row">
         <h1>{props.name}</h1>
         {deletes && (
@@ -191,7 +190,7 @@ function TagTable(props: { path: string; rows: readonly TagRow[]; selectable: bo
                 <td>{time(t.createdAt)}</td>
                 <td>{time(t.updatedAt)}</td>
                 {props.selectable && (
-                  <td class="actions">
+                  <td class="row-actions">
                     <button type="submit" class="danger small" name="one" value={t.name} aria-label={`Remove tag ${t.name}`}>
                       Remove
                     </button>

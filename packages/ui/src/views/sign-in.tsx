@@ -114,7 +114,11 @@ export async function renderSignInPage(props: SignInPageProps): Promise<string> 
  * A problem with signing in or out that is not about the credentials (a forged or expired
  * sign-out form), in the same frame.
  */
-export async function renderAccountProblemPage(props: { readonly base: string; readonly title: string; readonly message: string }): Promise<string> {
+export async function renderAccountProblemPage(props: {
+  readonly base: string;
+  readonly title: string;
+  readonly message: string;
+}): Promise<string> {
   const page = await ProblemPage({ frame: { base: props.base, user: undefined }, title: props.title, message: props.message });
   return String(await page.toString());
 }

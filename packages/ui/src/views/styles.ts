@@ -77,7 +77,7 @@ ul.commands { list-style: none; margin: 0; padding: 0; display: grid; gap: .35re
 .copyable code { background: var(--bg); border: 1px solid var(--line); border-radius: 4px; padding: .15rem .4rem; word-break: break-all; }
 .toolbar { display: flex; gap: .5rem; justify-content: flex-end; margin: .5rem 0; }
 th.select, td.select { width: 2.25rem; text-align: center; }
-td.actions { text-align: right; white-space: nowrap; }
+td.row-actions { text-align: right; white-space: nowrap; }
 input[type=checkbox] { width: 1.05rem; height: 1.05rem; margin: 0; accent-color: var(--accent); }
 ul.items { max-height: 16rem; overflow-y: auto; padding-left: 1.25rem; }
 .actions { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
