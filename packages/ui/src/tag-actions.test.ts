@@ -146,6 +146,28 @@ describe('confirming without JavaScript', () => {
   });
 });
 
+describe('the trash button of a listed repository', () => {
+  it('should show a delete button only on the rows the user may delete, on the list and on the group page', async () => {
+    const t = deleter({ userExtra: { deletable: async (names) => names.filter((n) => n === 'team/app') } });
+    await t.push('team/app', 'v1');
+    await t.push('team/other', 'v1');
+    for (const page of ['/registry/', '/registry/namespaces/team']) {
+      const html = await t.page(page);
+      expect(html, page).toContain('aria-label="Delete repository team/app"');
+      expect(html, page).not.toContain('aria-label="Delete repository team/other"');
+      expect(html, page).toContain('<dialog id="wharf-confirm"');
+    }
+  });
+
+  it('should show no delete column to a reader', async () => {
+    const t = testbed();
+    await t.push('team/app', 'v1');
+    const html = await t.page('/registry/');
+    expect(html).not.toContain('Delete repository');
+    expect(html).not.toContain('<th scope="col">Actions</th>');
+  });
+});
+
 describe('who may delete', () => {
   it('should show a reader no delete controls and refuse their crafted posts with 403', async () => {
     const t = testbed({ userExtra: { deletable: async (names) => names.filter((n) => n !== 'team/app') } });

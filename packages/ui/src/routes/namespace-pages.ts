@@ -25,6 +25,7 @@ import { namespaceHref } from '../views/path-crumbs.js';
 import { UsagePage } from '../views/usage-page.js';
 import { postCleanup } from './cleanup-form.js';
 import type { UiRoutes } from './context.js';
+import { rowDeletes } from './row-deletes.js';
 import { hasVisibleRepository, kindLabel, resolveNamespace } from './namespace-access.js';
 import { showSettings, toggleRegistry } from './namespace-settings.js';
 
@@ -89,6 +90,11 @@ async function namespacePage(c: Context, ui: UiRoutes, path: string): Promise<Re
       perPage: q.perPage,
       firstHref: q.cursor ? listingHref(here, 'search', q, undefined) : null,
       nextHref: page.next ? listingHref(here, 'search', q, page.next) : null,
+      deletes: await rowDeletes(
+        user,
+        frame,
+        page.items.map((r) => r.name),
+      ),
     }),
   );
 }

@@ -8,6 +8,7 @@ import { homeOf } from '../views/layout.js';
 import { takeFlash } from '../views/flash.js';
 import { RepositoryList } from '../views/repository-list.js';
 import type { UiRoutes } from './context.js';
+import { rowDeletes } from './row-deletes.js';
 
 /** Adds `/` and returns its handler (the catch-all serves it at the mount point with a slash). */
 export function addRepositoryList(app: Hono, ui: UiRoutes): (c: Context) => Promise<Response> {
@@ -29,6 +30,11 @@ export function addRepositoryList(app: Hono, ui: UiRoutes): (c: Context) => Prom
       RepositoryList({
         frame,
         flash: takeFlash(c, frame.base, 'list'),
+        deletes: await rowDeletes(
+          user,
+          frame,
+          page.items.map((r) => r.name),
+        ),
         host: ui.hostOf(c),
         rows: page.items,
         search: q.text,

@@ -11,7 +11,8 @@ import { CliCommands } from './cli-commands.js';
 import { FilterForm, PageLinks, Results } from './controls.js';
 import { type Frame, Layout } from './layout.js';
 import { namespaceHref, PathCrumbs } from './path-crumbs.js';
-import { type RepositoryRow, RepositoryTable } from './repository-list.js';
+import { ConfirmDialog } from './confirm-page.js';
+import { type RepositoryRow, RepositoryTable, type RowDeletes } from './repository-list.js';
 
 export interface NamespacePageProps {
   readonly frame: Frame;
@@ -29,6 +30,8 @@ export interface NamespacePageProps {
   readonly perPage: number | null;
   readonly firstHref: string | null;
   readonly nextHref: string | null;
+  /** Rows the user may delete (a trash button each, behind a confirmation). */
+  readonly deletes?: RowDeletes | null;
 }
 
 /** The image path of the commands: a project's own path; under a group, one of its projects. */
@@ -95,10 +98,17 @@ export function NamespacePage(props: NamespacePageProps): JSX.Element {
                 <a href={here}>Show all repositories</a>
               </p>
             ) : (
-              <RepositoryTable base={props.frame.base} host={props.host} rows={props.rows} caption={`Repositories in ${props.path}`} />
+              <RepositoryTable
+                base={props.frame.base}
+                host={props.host}
+                rows={props.rows}
+                caption={`Repositories in ${props.path}`}
+                deletes={props.deletes ?? null}
+              />
             )}
             <PageLinks firstHref={props.firstHref} nextHref={props.nextHref} />
           </Results>
+          {props.deletes && props.deletes.names.size > 0 && <ConfirmDialog />}
         </>
       )}
     </Layout>

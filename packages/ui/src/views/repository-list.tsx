@@ -9,10 +9,12 @@
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { formatBytes, formatTime } from '../format.js';
 import { CliCommands } from './cli-commands.js';
+import { ConfirmDialog, repositoryDeletion } from './confirm-page.js';
 import { FilterForm, PageLinks, Results } from './controls.js';
 import { CopyButton } from './copy-button.js';
 import { type FlashNote, FlashMessage } from './flash.js';
 import { type Frame, homeOf, Layout } from './layout.js';
+import { actionsOf } from './repository-page.js';
 
 /** The image path the list's commands show: no project is chosen there yet. */
 export const PLACEHOLDER_PATH = 'group/project/image';
@@ -37,6 +39,8 @@ export interface RepositoryListProps {
   readonly nextHref: string | null;
   /** The message left by the change that led here ("Repository team/app is being deleted."). */
   readonly flash?: FlashNote | null;
+  /** Rows the user may delete (a trash button each, behind a confirmation). */
+  readonly deletes?: RowDeletes | null;
 }
 
 export function RepositoryList(props: RepositoryListProps): JSX.Element {
@@ -71,18 +75,32 @@ export function RepositoryList(props: RepositoryListProps): JSX.Element {
                 <a href={homeOf(props.frame.base)}>Show all repositories</a>
               </p>
             ) : (
-              <RepositoryTable base={props.frame.base} host={props.host} rows={props.rows} />
+              <RepositoryTable base={props.frame.base} host={props.host} rows={props.rows} deletes={props.deletes ?? null} />
             )}
             <PageLinks firstHref={props.firstHref} nextHref={props.nextHref} />
           </Results>
+          {props.deletes && props.deletes.names.size > 0 && <ConfirmDialog />}
         </>
       )}
     </Layout>
   );
 }
 
+/** Which rows get a delete button (GitLab's trash icon), and the form secret it posts. */
+export interface RowDeletes {
+  readonly csrf: string;
+  readonly names: ReadonlySet<string>;
+}
+
 /** The table of repositories, also used by group and project pages. */
-export function RepositoryTable(props: { base: string; host: string; rows: readonly RepositoryRow[]; caption?: string }): JSX.Element {
+export function RepositoryTable(props: {
+  base: string;
+  host: string;
+  rows: readonly RepositoryRow[];
+  caption?: string;
+  deletes?: RowDeletes | null;
+}): JSX.Element {
+  const deletes = props.deletes && props.deletes.names.size > 0 ? props.deletes : null;
   return (
     <div class="table-wrap">
       <table>
@@ -97,6 +115,7 @@ export function RepositoryTable(props: { base: string; host: string; rows: reado
               Size
             </th>
             <th scope="col">Last updated</th>
+            {deletes && <th scope="col">Actions</th>}
           </tr>
         </thead>
         <tbody>
@@ -112,6 +131,22 @@ export function RepositoryTable(props: { base: string; host: string; rows: reado
               <td class="num">{String(r.tagCount)}</td>
               <td class="num">{formatBytes(r.size)}</td>
               <td>{r.updatedAt ? <time datetime={r.updatedAt}>{formatTime(r.updatedAt)}</time> : '—'}</td>
+              {deletes && (
+                <td>
+                  {deletes.names.has(r.name) && (
+                    <form
+                      method="post"
+                      action={actionsOf(props.base, r.name).deleteRepository}
+                      data-confirm={JSON.stringify(repositoryDeletion(r.name, r.tagCount))}
+                    >
+                      <input type="hidden" name="_csrf" value={deletes.csrf} />
+                      <button type="submit" class="danger small" aria-label={`Delete repository ${r.name}`} title="Delete repository">
+                        🗑
+                      </button>
+                    </form>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
