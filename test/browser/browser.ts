@@ -9,37 +9,24 @@
  * There is no silent skip: without chromium every test of the file fails, saying how to
  * install it.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-
-/** Debian's chromium package (`apt-get install -y chromium`); `CHROMIUM_PATH` overrides it. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { launchChromium } from './chromium.js';
 
 /** How long one Playwright action or wait may take before it fails the test. */
 const ACTION_TIMEOUT_MS = 15_000;
 
 export interface BrowserHarness {
   /**
-   * A page in a fresh context of its own (clipboard read and write granted for `origin`),
-   * closed after the current test.
+   * A page in a fresh context of its own (clipboard read and write granted for the
+   * `baseURL`'s origin), closed after the current test.
    */
   page(options?: BrowserContextOptions): Promise<Page>;
   /** A fresh context (several pages, or a page added later), closed after the current test. */
   context(options?: BrowserContextOptions): Promise<BrowserContext>;
-}
-
-/** Launch Debian's chromium with playwright-core. @throws with the install command when it is missing */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `The browser tests need Debian's chromium at ${chromiumPath}: run \`apt-get install -y chromium\` (.ci/run installs it), or set CHROMIUM_PATH`,
-    );
-  }
-  return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'], headless: true });
 }
 
 const slug = (s: string) =>
@@ -57,14 +44,21 @@ export function useBrowser(): BrowserHarness {
   let artifacts: string | undefined;
   let open: BrowserContext[] = [];
 
+  let launchError: unknown;
+
   beforeAll(async () => {
-    browser = await launchChromium();
+    // kept for each test to fail with, rather than one hook failure that reports the tests as skipped
+    browser = await launchChromium().catch((error: unknown) => {
+      launchError = error;
+      return undefined;
+    });
   });
   afterAll(async () => {
     await browser?.close();
   });
   beforeEach(() => {
     open = [];
+    if (!browser) throw launchError;
   });
   afterEach(async ({ task }) => {
     const failed = task.result?.state === 'fail';

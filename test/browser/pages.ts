@@ -22,7 +22,8 @@ async function column(table: Locator, header: string): Promise<string[]> {
     if (index < 0) throw new Error(`no column "${name}" among ${JSON.stringify(heads)}`);
     return [...el.querySelectorAll('tbody tr')].map((tr) => {
       const cell = tr.children[index] as HTMLElement | undefined;
-      // the cell's first line: the name, not the command shown under it
+      // the cell's first line as rendered: the name, not the command shown under it
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered lines are what is wanted here
       return (cell?.innerText ?? '').trim().split('\n')[0]?.trim() ?? '';
     });
   }, header);

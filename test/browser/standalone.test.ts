@@ -20,6 +20,8 @@ const alice: Credentials = { user: 'alice', password: 'alice-browser-password-01
 const rita: Credentials = { user: 'rita', password: 'rita-browser-password-0123' };
 const nora: Credentials = { user: 'nora', password: 'nora-browser-password-0123' };
 const enc = encodeURIComponent;
+/** A delete form as the confirmation dialog posts it (without the dialog the server asks first). */
+const confirmed = (form: { action: string; fields: [string, string][] }) => ({ ...form, fields: [...form.fields, ['confirm', 'yes'] as [string, string]] });
 
 /** Pushed over HTTP by alice in this order, so "last updated" sorts them in reverse. */
 const PUSHED: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -147,13 +149,21 @@ describe('the registry page of the standalone server, in chromium', () => {
     expect(before).toEqual(expect.arrayContaining(['v2', 'v3']));
     const page = await open(alice);
     await page.goto('/repositories/team/app/web');
+    const rows = page.getByRole('checkbox', { name: /^Select tag / });
+    const ticked = () => rows.evaluateAll((boxes) => boxes.filter((b) => (b as HTMLInputElement).checked).length);
+    const all = page.getByRole('checkbox', { name: 'Select all tags on this page' });
+    expect(await rows.count()).toBeGreaterThan(2);
+    await all.check();
+    expect(await ticked()).toBe(await rows.count());
+    await all.uncheck();
+    expect(await ticked()).toBe(0);
     await page.getByRole('checkbox', { name: 'Select tag v2', exact: true }).check();
     await page.getByRole('checkbox', { name: 'Select tag v3', exact: true }).check();
     await page.getByRole('button', { name: 'Remove selected tags' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('heading', { name: 'Remove tags', exact: true }).waitFor();
     await dialog.getByRole('button', { name: 'Remove tags', exact: true }).click();
-    await page.getByRole('status').waitFor();
+    await page.getByRole('status').filter({ hasText: /2 tags|v2/ }).waitFor();
     expect(await tagNames(page)).toEqual(expect.not.arrayContaining(['v2', 'v3']));
     expect((await listTags(base(), admin, 'team/app/web')).tags).toEqual(before.filter((t) => t !== 'v2' && t !== 'v3'));
   });
@@ -166,7 +176,7 @@ describe('the registry page of the standalone server, in chromium', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('heading', { name: 'Delete repository team/app/old', exact: true }).waitFor();
     await dialog.getByRole('button', { name: 'Delete repository', exact: true }).click();
-    await page.getByRole('status').waitFor();
+    await page.getByRole('status').filter({ hasText: 'team/app/old' }).waitFor();
     // the deletion runs in the background (the API answers 202): wait for it, boundedly
     await expect.poll(async () => (await listTags(base(), admin, 'team/app/old')).status, { timeout: 20_000 }).toBe(404);
     await page.goto('/');
@@ -190,14 +200,14 @@ describe('the registry page of the standalone server, in chromium', () => {
     const field = page.getByRole('textbox', { name: 'Remove tags matching' });
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
-    const explanation = (await Promise.all(describedBy.split(/\s+/).filter(Boolean).map((id) => page.locator(`[id="${id}"]`).innerText()))).join(' ');
+    const explanation = (await Promise.all(describedBy.split(/\s+/).filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()))).join(' ');
     expect(explanation).toMatch(/pattern|regular expression|regex/i);
     const unsaved = await api('GET', policyPath);
     expect(unsaved.status === 404 || (unsaved.body as { name_regex?: string }).name_regex !== 'build-(?!4)').toBe(true);
 
     await field.fill('build-.*');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByRole('status').waitFor();
+    await page.getByRole('status').filter({ hasText: /saved/i }).waitFor();
     const saved = await api('GET', policyPath);
     expect(saved).toMatchObject({
       status: 200,
@@ -207,7 +217,7 @@ describe('the registry page of the standalone server, in chromium', () => {
     await page.getByRole('button', { name: 'Preview cleanup' }).click();
     const heading = page.getByRole('heading', { name: 'Tags the policy would remove now' });
     await heading.waitFor();
-    const preview = await heading.locator('xpath=..').innerText();
+    const preview = (await heading.locator('xpath=..').textContent()) ?? '';
     for (const tag of ['build-1', 'build-2', 'build-3']) expect(preview).toContain(tag);
     for (const tag of ['build-4', 'stable']) expect(preview).not.toContain(tag);
     // a preview is a dry run
@@ -255,7 +265,8 @@ describe('the registry page of the standalone server, in chromium', () => {
   it('should show a reporter the tags without delete controls, and refuse her delete anyway', async () => {
     const maintainer = await open(alice);
     await maintainer.goto('/repositories/team/app/web');
-    const removeForm = await formOf(maintainer.getByRole('button', { name: 'Remove tag v4', exact: true }));
+    // the form the dialog posts once confirmed: the row's form with confirm=yes
+    const removeForm = confirmed(await formOf(maintainer.getByRole('button', { name: 'Remove tag v4', exact: true })));
 
     const page = await open(rita);
     await page.goto('/repositories/team/app/web');
@@ -272,7 +283,7 @@ describe('the registry page of the standalone server, in chromium', () => {
   it('should refuse a forged form post (another origin, or a wrong token) and keep the tag', async () => {
     const page = await open(alice);
     await page.goto('/repositories/team/app/web');
-    const { action, fields } = await formOf(page.getByRole('button', { name: 'Remove tag v4', exact: true }));
+    const { action, fields } = confirmed(await formOf(page.getByRole('button', { name: 'Remove tag v4', exact: true })));
 
     // a wrong secret from the page's own origin
     expect(await postFromPage(page, action, fields, 'forged-forged-forged-forged-forged-0123')).toBe(403);
@@ -290,16 +301,21 @@ describe('the registry page of the standalone server, in chromium', () => {
     const [answer] = await Promise.all([page.waitForResponse((r) => r.url() === action), page.getByRole('button', { name: 'Win a prize' }).click()]);
     expect(answer.status()).toBe(403);
     expect((await listTags(base(), admin, 'team/app/web')).tags).toContain('v4');
+
+    // the control: the same post with the page's own secret from its own origin goes through
+    await page.goto('/repositories/team/app/web');
+    expect(await postFromPage(page, action, fields, await csrfOf(page))).toBe(303);
+    expect((await listTags(base(), admin, 'team/app/web')).tags).not.toContain('v4');
   });
 
   it('should answer a non-member 404 for a private project and its repositories, as for a missing one', async () => {
     const page = await open(nora);
     expect((await page.goto('/namespaces/team/secret'))?.status()).toBe(404);
-    const hiddenTitle = await page.getByRole('heading', { level: 1 }).innerText();
+    const hiddenTitle = await page.getByRole('heading', { level: 1 }).textContent();
     expect((await page.goto('/repositories/team/secret/hidden'))?.status()).toBe(404);
     expect((await page.goto('/namespaces/team/app'))?.status()).toBe(404);
     expect((await page.goto('/namespaces/team/no-such-project'))?.status()).toBe(404);
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(hiddenTitle);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(hiddenTitle);
     await page.goto('/');
     expect((await repositoryNames(page)).filter((n) => n.startsWith('team/'))).toEqual([]);
   });
@@ -338,7 +354,7 @@ describe('the registry page of the standalone server, in chromium', () => {
     expect(onConfirm).toBe(true);
     expect((await focusIsVisible(page)).visible).toBe(true);
     await page.keyboard.press('Enter');
-    await page.getByRole('status').waitFor();
+    await page.getByRole('status').filter({ hasText: 'k1' }).waitFor();
     expect((await listTags(base(), admin, 'team/app/keys')).tags).toEqual(['k2']);
   });
 });

@@ -136,6 +136,17 @@ describe('RegistryManagement', () => {
     expect(rest.items.map((t) => t.name)).toEqual(['v2.0']);
   });
 
+  it('should give the whole repository size with a filtered page of tags when asked', async () => {
+    const { app, management } = setup();
+    await pushImage(app, 'team/app', 'v1');
+    await pushImage(app, 'team/app', 'v2');
+    const page = await management.listTags('team/app', { name: 'v1', withSize: true });
+    expect(page.items.map((t) => t.name)).toEqual(['v1']);
+    expect(page.size).toBe(await management.repositorySize('team/app'));
+    expect(page.size).toBeGreaterThan(0);
+    expect((await management.listTags('team/app')).size).toBeUndefined();
+  });
+
   it('should refuse a cursor it did not make and a page size out of range', async () => {
     const { app, management } = setup();
     await pushImage(app, 'team/app', 'v1');

@@ -30,6 +30,8 @@ export function addRepositoryPage(app: Hono, ui: UiRoutes): void {
       order: q.order,
       limit: q.perPage ?? ui.pageSize,
       ...(q.cursor ? { cursor: q.cursor } : {}),
+      // The size from the same read of the tags: one pass over a large repository, not two.
+      withSize: true,
     });
     const rows = await Promise.all(
       page.items.map(async (t): Promise<TagRow> => {
@@ -56,7 +58,7 @@ export function addRepositoryPage(app: Hono, ui: UiRoutes): void {
         frame,
         host: ui.hostOf(c),
         name,
-        size: await management.repositorySize(name),
+        size: page.size ?? 0,
         rows,
         filter: q.text,
         sort: q.sort,

@@ -141,7 +141,7 @@ export function RepositoryTable(props: {
                     >
                       <input type="hidden" name="_csrf" value={deletes.csrf} />
                       <button type="submit" class="danger small" aria-label={`Delete repository ${r.name}`} title="Delete repository">
-                        🗑
+                        <TrashIcon />
                       </button>
                     </form>
                   )}
@@ -152,6 +152,25 @@ export function RepositoryTable(props: {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A trash can drawn inline (an emoji needs a font the machine may lack); the button carries the name. */
+function TrashIcon(): JSX.Element {
+  return (
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 16 16"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.5"
+      stroke-linecap="round"
+    >
+      <path d="M2.5 4h11M6 4V2.5h4V4M4 4l.7 9.5h6.6L12 4M6.8 6.5v5M9.2 6.5v5" />
+    </svg>
   );
 }
 
