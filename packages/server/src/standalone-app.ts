@@ -4,18 +4,24 @@
  * GitLab-style users, projects and tokens in `<data>/access`, and the signing keys in
  * `<data>/auth/keys.json`.
  *
+ * Everything else, from `/` down, is the registry page (`@wharf/ui`) with its sign-in at
+ * `/-/sign_in` (see web/registry-page.ts); it is mounted last, so `/auth`, `/api/v1` and `/v2`
+ * answer exactly as they would without it.
+ *
  * Layout of the data directory:
  * - `wharf/v1/…`: the registry's content (FsStorage);
  * - `access/`: the access store (users, groups, projects, members, tokens, jobs);
+ * - `access/sessions/`: the page's sign-in sessions (one file per session, mode 0600);
  * - `auth/keys.json`: the token-signing keys (mode 0600).
  *
  * With `WHARF_STORAGE=s3://BUCKET[/PREFIX]` the registry's content (`wharf/v1/…`) lives in that
  * bucket instead; the access store and the keys stay in the local data directory.
  * @module
  */
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { type ClientAddress, combineHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, LoginThrottle } from '@wharf/core';
-import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi, PasswordQueue } from '@wharf/access';
+import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi, explainRegistryOff, PasswordQueue } from '@wharf/access';
 import { FsStorage } from '@wharf/storage-fs';
 import type { StorageDriver } from '@wharf/core';
 import type { ServeConfig } from './config.js';
@@ -26,6 +32,8 @@ import { createManagementAuthorizer } from './management-auth.js';
 import { createStandaloneWebhook } from './webhook-config.js';
 import { scheduleGcFromEnv } from './gc-command.js';
 import { loadRuntimeAdapter } from './runtime.js';
+import { mountOpenRegistryPage, mountRegistryPage } from './web/registry-page.js';
+import { SessionStore } from './web/session-store.js';
 
 export { accessDir, keyFilePath };
 
@@ -90,6 +98,7 @@ export async function createStandaloneApp(
     const app = new Hono();
     app.route('/api/v1/registry', open.managementRoutes(trusted));
     app.route('/', open.app);
+    mountOpenRegistryPage(app, { management: open.management, publicUrl: config.publicUrl, trustedOrigins: trusted.trustedOrigins });
     cleanupScheduler = open.management.cleanup.scheduler;
     background = open.management.background;
     cleanupScheduler.start();
@@ -108,8 +117,11 @@ export async function createStandaloneApp(
   const tokens = createTokenService({ issuer: ISSUER, service: SERVICE, keys: keys.ring, hooks: accessHooks, throttle, clientAddress });
   const verifier = createTokenVerifier({ issuer: ISSUER, service: SERVICE, keys: keys.ring });
   const realm = (request: Request) => `${config.publicUrl ?? new URL(request.url).origin}/auth/token`;
-  const deniedHint =
+  const genericHint =
     'either the repository does not exist or you may not access it; image paths are <group>/<project> followed by at most three more levels, and pushing needs the developer role (or a write_registry token)';
+  // A project whose registry is turned off is named as such, to those who may see the project.
+  const deniedHint = async ({ access, subject }: { access: { type: string; name: string }; subject: string }) =>
+    (access.type === 'repository' ? explainRegistryOff(await store.state(), subject, access.name, store.now()) : null) ?? genericHint;
   const registry = createRegistry({ storage, redirects, ...quota, hooks: combineHooks({ onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) }, webhook?.sink.hooks) });
 
   const app = new Hono();
@@ -123,6 +135,16 @@ export async function createStandaloneApp(
   app.route('/api/v1/registry', registry.managementRoutes({ authorize: createManagementAuthorizer(accessHooks, verifier, throttle, clientAddress), ...trusted }));
   app.route('/api/v1', createAdminApi(store, { throttle, passwords, clientAddress, ...trusted }));
   app.route('/', registry.app);
+  mountRegistryPage(app, {
+    management: registry.management,
+    publicUrl: config.publicUrl,
+    trustedOrigins: trusted.trustedOrigins,
+    store,
+    hooks: accessHooks,
+    sessions: await SessionStore.open(join(accessDir(config.dataDir), 'sessions')),
+    throttle,
+    clientAddress,
+  });
 
   const notices = admin.created && !config.adminPassword
     ? [`created user "admin" with password ${admin.password} (shown once; set WHARF_ADMIN_PASSWORD on a fresh data directory to choose it)`]

@@ -17,7 +17,10 @@ describe('admin API: PUT /projects/:id (container registry on and off)', () => {
   it('should let a maintainer turn the registry off and on, and show the setting', async () => {
     const { store, as } = await setup();
     const off = await as('mara')('PUT', '/projects/team%2Fapp', { container_registry_access_level: 'disabled' });
-    expect(off).toMatchObject({ status: 200, body: { path_with_namespace: 'team/app', container_registry_access_level: 'disabled', container_registry_enabled: false } });
+    expect(off).toMatchObject({
+      status: 200,
+      body: { path_with_namespace: 'team/app', container_registry_access_level: 'disabled', container_registry_enabled: false },
+    });
     expect((await store.getProject('team/app')).containerRegistryAccessLevel).toBe('disabled');
     // GitLab's older boolean works too, and admins may always
     const on = await as('root')('PUT', `/projects/${(await store.getProject('team/app')).id}`, { container_registry_enabled: true });
@@ -42,8 +45,14 @@ describe('admin API: PUT /projects/:id (container registry on and off)', () => {
   it('should keep visibility changes for administrators and refuse contradicting or unknown fields', async () => {
     const { as } = await setup();
     expect((await as('mara')('PUT', '/projects/team%2Fapp', { visibility: 'internal' })).status).toBe(403);
-    expect(await as('root')('PUT', '/projects/team%2Fapp', { visibility: 'internal' })).toMatchObject({ status: 200, body: { visibility: 'internal' } });
-    expect((await as('mara')('PUT', '/projects/team%2Fapp', { container_registry_access_level: 'disabled', container_registry_enabled: true })).status).toBe(400);
+    expect(await as('root')('PUT', '/projects/team%2Fapp', { visibility: 'internal' })).toMatchObject({
+      status: 200,
+      body: { visibility: 'internal' },
+    });
+    expect(
+      (await as('mara')('PUT', '/projects/team%2Fapp', { container_registry_access_level: 'disabled', container_registry_enabled: true }))
+        .status,
+    ).toBe(400);
     expect((await as('mara')('PUT', '/projects/team%2Fapp', { container_registry_access_level: 'private' })).status).toBe(400);
     expect((await as('mara')('PUT', '/projects/team%2Fapp', { name: 'x' })).status).toBe(400);
   });

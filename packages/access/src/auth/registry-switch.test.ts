@@ -45,7 +45,11 @@ describe('the container registry switch of a project', () => {
       hooks.authenticate({ kind: 'password', username: 'root', password: pat.secret }),
     ]);
     const before = await Promise.all(principals.map((p) => actionsOn(p, 'team/app')));
-    expect(before).toEqual([['pull', 'push'], ['pull', 'push'], ['delete', 'pull', 'push']]);
+    expect(before).toEqual([
+      ['pull', 'push'],
+      ['pull', 'push'],
+      ['delete', 'pull', 'push'],
+    ]);
 
     await store.setProjectRegistryAccessLevel('team/app', 'disabled');
     expect(await Promise.all(principals.map((p) => actionsOn(p, 'team/app')))).toEqual([[], [], []]);
@@ -58,7 +62,9 @@ describe('the container registry switch of a project', () => {
     const { dir, store } = await world();
     await store.setProjectRegistryAccessLevel('team/app', 'disabled');
     const file = JSON.parse(await readFile(store.path, 'utf8'));
-    const app = Object.values(file.projects as Record<string, { path: string; containerRegistryAccessLevel?: string }>).find((p) => p.path === 'team/app');
+    const app = Object.values(file.projects as Record<string, { path: string; containerRegistryAccessLevel?: string }>).find(
+      (p) => p.path === 'team/app',
+    );
     expect(app?.containerRegistryAccessLevel).toBe('disabled');
     await expect((await openTestStore(dir)).getProject('team/app')).resolves.toMatchObject({ containerRegistryAccessLevel: 'disabled' });
 
@@ -74,7 +80,9 @@ describe('the container registry switch of a project', () => {
   it('should refuse an unknown value in the file (the codec is strict)', async () => {
     const { store } = await world();
     await store.setProjectRegistryAccessLevel('team/app', 'disabled');
-    const file = encodeDocument((await store.state()).document as never) as unknown as { projects: Record<string, Record<string, unknown>> };
+    const file = encodeDocument((await store.state()).document as never) as unknown as {
+      projects: Record<string, Record<string, unknown>>;
+    };
     const json = JSON.parse(JSON.stringify(file));
     const id = Object.keys(json.projects)[0] as string;
     json.projects[id].containerRegistryAccessLevel = 'maybe';

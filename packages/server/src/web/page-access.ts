@@ -61,8 +61,9 @@ export function pageNamespaces(store: AccessStore): UiNamespaces {
     },
     async setRegistryEnabled(user, path, enabled) {
       const view = await describe(user, path);
-      if (!view || view.kind !== 'project') throw new RegistryError('NAME_UNKNOWN', `no project ${path.slice(0, 255)}`);
-      if (!view.mayChangeSettings) throw new RegistryError('DENIED', 'turning the container registry on or off needs the maintainer or owner role');
+      if (view?.kind !== 'project') throw new RegistryError('NAME_UNKNOWN', `no project ${path.slice(0, 255)}`);
+      if (!view.mayChangeSettings)
+        throw new RegistryError('DENIED', 'turning the container registry on or off needs the maintainer or owner role');
       await store.setProjectRegistryAccessLevel(view.id, enabled ? 'enabled' : 'disabled');
     },
   };

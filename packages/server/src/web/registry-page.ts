@@ -36,9 +36,17 @@ export function mountOpenRegistryPage(app: Hono, options: RegistryPageOptions): 
 }
 
 /** Mount the sign-in routes and the page for token auth. */
-export function mountRegistryPage(app: Hono, options: RegistryPageOptions & Omit<SignInOptions, 'publicUrl' | 'trustedOrigins'> & { readonly store: AccessStore }): void {
+export function mountRegistryPage(
+  app: Hono,
+  options: RegistryPageOptions & Omit<SignInOptions, 'publicUrl' | 'trustedOrigins'> & { readonly store: AccessStore },
+): void {
   const session = { sessions: options.sessions, hooks: options.hooks, store: options.store, publicUrl: options.publicUrl };
-  addSignInRoutes(app, { ...session, throttle: options.throttle, clientAddress: options.clientAddress, trustedOrigins: options.trustedOrigins });
+  addSignInRoutes(app, {
+    ...session,
+    throttle: options.throttle,
+    clientAddress: options.clientAddress,
+    trustedOrigins: options.trustedOrigins,
+  });
   app.route(
     '/',
     createRegistryUi({

@@ -23,10 +23,26 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { authenticateThrottled, type ClientAddress, crossSiteProblem, isRegistryError, type LoginThrottlePolicy } from '@wharf/core';
+import {
+  authenticateThrottled,
+  type ClientAddress,
+  crossSiteProblem,
+  isRegistryError,
+  type LoginThrottlePolicy,
+  type Principal,
+} from '@wharf/core';
+import { isAccessPrincipal } from '@wharf/access';
 import { renderAccountProblemPage, renderSignInPage } from '@wharf/ui';
 import { safeRedirect } from './safe-redirect.js';
-import { clearSessionCookie, passwordStampOf, secureCookies, sessionIdOf, setSessionCookie, signedIn, type WebSessionOptions } from './web-session.js';
+import {
+  clearSessionCookie,
+  passwordStampOf,
+  secureCookies,
+  sessionIdOf,
+  setSessionCookie,
+  signedIn,
+  type WebSessionOptions,
+} from './web-session.js';
 
 export const SIGN_IN_PATH = '/-/sign_in';
 export const SIGN_OUT_PATH = '/-/sign_out';
@@ -52,7 +68,11 @@ export interface SignInOptions extends WebSessionOptions {
 }
 
 const sameSecret = (a: string | undefined, b: unknown): boolean =>
-  typeof a === 'string' && typeof b === 'string' && a.length > 0 && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  typeof a === 'string' &&
+  typeof b === 'string' &&
+  a.length > 0 &&
+  a.length === b.length &&
+  timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** Add the routes to the server's app (before the registry page, which is mounted at `/`). */
 export function addSignInRoutes(app: Hono, options: SignInOptions): void {
@@ -71,11 +91,19 @@ export function addSignInRoutes(app: Hono, options: SignInOptions): void {
     const existing = getCookie(c, FORM_COOKIE);
     if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
     const secret = randomBytes(32).toString('base64url');
-    setCookie(c, FORM_COOKIE, secret, { path: SIGN_IN_PATH, httpOnly: true, sameSite: 'Strict', secure: secureCookies(c, options.publicUrl) });
+    setCookie(c, FORM_COOKIE, secret, {
+      path: SIGN_IN_PATH,
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: secureCookies(c, options.publicUrl),
+    });
     return secret;
   };
-  const page = async (c: Context, status: 200 | 400 | 401 | 403 | 413 | 429, extra: { username?: string; redirect?: string; error?: string }) =>
-    c.html(await renderSignInPage({ base: '', action: SIGN_IN_PATH, csrf: formSecret(c), ...extra }), status);
+  const page = async (
+    c: Context,
+    status: 200 | 400 | 401 | 403 | 413 | 429,
+    extra: { username?: string; redirect?: string; error?: string },
+  ) => c.html(await renderSignInPage({ base: '', action: SIGN_IN_PATH, csrf: formSecret(c), ...extra }), status);
 
   app.get(SIGN_IN_PATH, async (c) => {
     const redirect = safeRedirect(c.req.query('redirect'));
@@ -99,18 +127,29 @@ export function addSignInRoutes(app: Hono, options: SignInOptions): void {
       return page(c, 401, { ...keep, error: 'Incorrect username or password.' });
     }
     const address = options.clientAddress?.(c);
-    let principal: Awaited<ReturnType<typeof options.hooks.authenticate>>;
+    let found: Principal | null;
     try {
-      principal = await authenticateThrottled(options.hooks, { kind: 'password', username, password }, { throttle: options.throttle, account: username, address });
+      found = await authenticateThrottled(
+        options.hooks,
+        { kind: 'password', username, password },
+        { throttle: options.throttle, account: username, address },
+      );
     } catch (error) {
       if (!isRegistryError(error) || error.code !== 'TOOMANYREQUESTS') throw error;
       const seconds = error.retryAfterSeconds ?? 1;
       c.header('Retry-After', String(seconds));
-      return page(c, 429, { ...keep, error: `Too many sign-in attempts. Try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.` });
+      return page(c, 429, {
+        ...keep,
+        error: `Too many sign-in attempts. Try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
+      });
     }
-    if (!principal) return page(c, 401, { ...keep, error: 'Incorrect username or password.' });
+    if (!found || !isAccessPrincipal(found)) return page(c, 401, { ...keep, error: 'Incorrect username or password.' });
+    const principal = found;
     if (principal.kind === 'deploy-token' || principal.kind === 'job') {
-      return page(c, 403, { ...keep, error: 'Deploy tokens and CI job tokens cannot sign in here. Use your password or a personal access token.' });
+      return page(c, 403, {
+        ...keep,
+        error: 'Deploy tokens and CI job tokens cannot sign in here. Use your password or a personal access token.',
+      });
     }
     if (principal.kind === 'personal-access-token' && !principal.scopes?.some((s) => PAGE_SCOPES.includes(s))) {
       return page(c, 403, { ...keep, error: 'This personal access token cannot sign in: it needs the read_registry or api scope.' });
@@ -118,7 +157,8 @@ export function addSignInRoutes(app: Hono, options: SignInOptions): void {
 
     // Rotate: whatever session this browser had ends, and a new id is made.
     await options.sessions.delete(sessionIdOf(c));
-    const user = principal.kind === 'user' && principal.userId ? (await options.store.state()).document.users.get(principal.userId) : undefined;
+    const user =
+      principal.kind === 'user' && principal.userId ? (await options.store.state()).document.users.get(principal.userId) : undefined;
     const stamp = passwordStampOf(user);
     const { id } = await options.sessions.create({
       subject: principal.subject,
