@@ -3,6 +3,7 @@
  * import the types alone.
  * @module
  */
+import type { CleanupOptions } from './lifecycle/cleanup/create-cleanup.js';
 import type { StorageDriver } from './storage/driver.js';
 import type { RegistryHooks } from './hooks.js';
 import type { QuotaOptions } from './quota/namespace-quota.js';
@@ -37,4 +38,9 @@ export interface RegistryOptions {
    * across processes sharing the storage. See quota/namespace-quota.ts.
    */
   readonly quota?: QuotaOptions;
+  /**
+   * How cleanup policies run (the management API's `cleanup`): e.g. `paused` repositories,
+   * whose tags no policy touches for now.
+   */
+  readonly cleanup?: CleanupOptions;
 }

@@ -40,6 +40,6 @@ export function createRegistry(options: RegistryOptions): Registry {
   const storage = guard(options.storage);
   const api = new RegistryApi({ storage, ...(options.hooks ? { hooks: options.hooks } : {}), deletes: options.deletes ?? true, ...(options.now ? { now: options.now } : {}), ...(options.quota ? { quota: options.quota } : {}) });
   const app = createRegistryApp(api, { limits: resolveLimits(options.limits), redirects: options.redirects ?? false });
-  const management = new RegistryManagement(api);
+  const management = new RegistryManagement(api, options.cleanup ? { cleanup: options.cleanup } : {});
   return { app, api, management, managementRoutes: (routeOptions) => createManagementRoutes(management, routeOptions) };
 }

@@ -21,7 +21,7 @@
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { type ClientAddress, combineHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, LoginThrottle } from '@wharf/core';
-import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi, explainRegistryOff, PasswordQueue } from '@wharf/access';
+import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi, explainRegistryOff, PasswordQueue, registryEnabled } from '@wharf/access';
 import { FsStorage } from '@wharf/storage-fs';
 import type { StorageDriver } from '@wharf/core';
 import type { ServeConfig } from './config.js';
@@ -122,7 +122,18 @@ export async function createStandaloneApp(
   // A project whose registry is turned off is named as such, to those who may see the project.
   const deniedHint = async ({ access, subject }: { access: { type: string; name: string }; subject: string }) =>
     (access.type === 'repository' ? explainRegistryOff(await store.state(), subject, access.name, store.now()) : null) ?? genericHint;
-  const registry = createRegistry({ storage, redirects, ...quota, hooks: combineHooks({ onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) }, webhook?.sink.hooks) });
+  // Turning a project's registry off deletes nothing: cleanup policies leave its repositories alone meanwhile.
+  const paused = async (repository: string) => {
+    const resolved = await accessHooks.resolveRepository(repository);
+    return 'project' in resolved && !registryEnabled(resolved.project);
+  };
+  const registry = createRegistry({
+    storage,
+    redirects,
+    ...quota,
+    cleanup: { paused },
+    hooks: combineHooks({ onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) }, webhook?.sink.hooks),
+  });
 
   const app = new Hono();
   // A key rotation made by `wharf keys rotate` in another process shows up within seconds.

@@ -18,7 +18,7 @@ import { RepositoryIndex, type RepositorySummary } from './repository-index.js';
 import { checkRename, isRepository, moveRepositoryFiles } from './repository-rename.js';
 import { asMover } from '../gc/movers.js';
 import { emit } from '../events/emit.js';
-import { createCleanup, type Cleanup } from '../lifecycle/cleanup/create-cleanup.js';
+import { createCleanup, type Cleanup, type CleanupOptions } from '../lifecycle/cleanup/create-cleanup.js';
 import { readTagRecords, type TagRecord } from './tag-records.js';
 import { type Platform, readPlatforms } from './platforms.js';
 
@@ -89,10 +89,13 @@ export class RegistryManagement {
   /** Renames in this process run one at a time: two renames to one name must not both pass the check. */
   readonly #renames = new SerialQueue();
 
-  constructor(readonly api: RegistryApi) {
+  constructor(
+    readonly api: RegistryApi,
+    options: { readonly cleanup?: CleanupOptions } = {},
+  ) {
     this.index = new RepositoryIndex(api);
     this.sizes = new ContentSizes(api);
-    this.cleanup = createCleanup(api);
+    this.cleanup = createCleanup(api, options.cleanup);
     this.#deletions = new RepositoryDeletions(api, (name) => this.index.forget(name));
   }
 

@@ -30,12 +30,13 @@ export interface Cleanup {
  * cleanup.scheduler.start();
  */
 export function createCleanup(api: RegistryApi, options: CleanupOptions = {}): Cleanup {
-  const { principal, concurrency, ...rest } = options;
+  const { principal, concurrency, paused, ...rest } = options;
   const now = options.now ?? api.options.now;
   const policies = new CleanupPolicyStore(api.options.storage, now ? { now } : {});
   const target = registryCleanupTarget(api, {
     ...(principal !== undefined ? { principal } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(paused ? { paused } : {}),
   });
   const scheduler = new CleanupScheduler({ hooks: api.hooks, ...rest, ...(now ? { now } : {}), policies, target });
   return {

@@ -85,6 +85,24 @@ describe('cleanup over a registry', () => {
     expect(runs[0]).not.toHaveProperty('principal'); // a scheduled run
   });
 
+  it('should leave the tags of paused repositories alone, and clean them once they are no longer paused', async () => {
+    const { registry, pushAged, tags, clock } = setup();
+    await pushAged('team/app', 'old', 90);
+    await pushAged('team/app/api', 'old', 90);
+    let pausedNow = true;
+    const cleanup = createCleanup(registry.api, { leaseSettleMs: 0, paused: (name) => pausedNow && name === 'team/app' });
+    await cleanup.policies.save('team/app', { enabled: true, keep_n: null, older_than: '30d', name_regex_delete: '.*' });
+    expect(await cleanup.target.listRepositories('team/app')).toEqual(['team/app/api']);
+    clock.advance(DAY);
+    await cleanup.scheduler.tick();
+    expect(await tags('team/app')).toEqual(['old']);
+    expect(await tags('team/app/api')).toEqual([]);
+
+    pausedNow = false;
+    await cleanup.runner.run('team/app');
+    expect(await tags('team/app')).toEqual([]);
+  });
+
   it('should keep a tag whose manifest is gone', async () => {
     const { cleanup, pushAged, storage, tags } = setup();
     const gone = await pushAged('team/app', 'gone', 100);

@@ -32,6 +32,12 @@ export interface RegistryCleanupTargetOptions {
   readonly principal?: unknown;
   /** Tag reads in flight per repository (default 16). */
   readonly concurrency?: number;
+  /**
+   * Repositories to leave alone for now, e.g. those of a project whose registry is turned off
+   * (turning it off must delete nothing): a run neither lists nor deletes their tags, and they
+   * are cleaned again by the first run after they are no longer paused.
+   */
+  readonly paused?: (repository: string) => boolean | Promise<boolean>;
 }
 
 /**
@@ -64,7 +70,14 @@ export function registryCleanupTarget(api: RegistryApi, options: RegistryCleanup
   };
 
   return {
-    listRepositories: (project) => listRepositories(api.options.storage, project),
+    async listRepositories(project) {
+      const names = await listRepositories(api.options.storage, project);
+      const paused = options.paused;
+      if (!paused) return names;
+      const kept: string[] = [];
+      for (const name of names) if (!(await paused(name))) kept.push(name);
+      return kept;
+    },
 
     async listTags(repository) {
       const names = await api.manifests.tags(repository);
