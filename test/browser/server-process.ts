@@ -4,13 +4,15 @@
  * example host app (examples/host-app). Each gets a fresh directory, removed again on stop
  * unless `WHARF_BROWSER_KEEP=1`; everything a server prints is kept for the failure report.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectLines, freePort, waitReady } from '../support/child-process.js';
+
+export { freePort };
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const wharfCli = join(repoRoot, 'packages/server/dist/cli.js');
@@ -33,17 +35,6 @@ export interface ServerProcess {
 }
 
 /** A port that was free a moment ago (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 interface Spec {
   /** Arguments to `node` (the runtime running the tests). */
   readonly args: readonly string[];
@@ -59,38 +50,6 @@ function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('WHARF_') || k.startsWith('HOST_APP_')) delete env[k];
   return env;
-}
-
-async function waitReady(url: string, child: ChildProcess, log: readonly string[]): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log.join('\n')}`);
-    }
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000), redirect: 'manual' });
-      await res.arrayBuffer();
-      if (res.status === 200 || res.status === 401) return;
-      last = `GET ${url} answered ${res.status}`;
-    } catch (err) {
-      last = String(err);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server not ready after ${READY_TIMEOUT_MS} ms (${last}):\n${log.join('\n')}`);
-}
-
-function collectLines(child: ChildProcess, log: string[]): void {
-  for (const stream of [child.stdout, child.stderr]) {
-    let partial = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      log.push(...lines);
-    });
-  }
 }
 
 async function startProcess(name: string, spec: Spec): Promise<ServerProcess> {
@@ -120,7 +79,7 @@ async function startProcess(name: string, spec: Spec): Promise<ServerProcess> {
     };
     const host = `127.0.0.1:${port}`;
     try {
-      await waitReady(`http://${host}${spec.readyPath}`, child, log);
+      await waitReady(`http://${host}${spec.readyPath}`, child, log, READY_TIMEOUT_MS);
     } catch (err) {
       lastError = err;
       await stop();

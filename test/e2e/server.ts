@@ -12,11 +12,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach } from 'vitest';
+import { collectLines, freePort, waitReady } from '../support/child-process.js';
 import { bunBinary, bunCli, runtime } from '../runtime.js';
 
 export type Target = 'wharf' | 'distribution';
@@ -64,17 +64,6 @@ const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 /** A port that was free a moment ago (the OS picks it). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 function distributionConfig(dataDir: string, host: string): string {
   return [
     'version: 0.1',
@@ -117,42 +106,6 @@ async function command(t: Target, dir: string, host: string, options: StartOptio
   // REGISTRY_AUTH_FILE (set for the clients) would turn into a broken `auth:` section
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
   return [distributionBin, ['serve', config], env];
-}
-
-async function waitReady(url: string, child: ChildProcess, log: readonly string[]): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`registry exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log.join('\n')}`);
-    }
-    try {
-      const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      // 401: a registry with token auth is up and challenging, which is ready too.
-      if (res.status === 200 || res.status === 401) return;
-      last = `GET /v2/ answered ${res.status}`;
-    } catch (err) {
-      last = String(err);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`registry not ready after ${READY_TIMEOUT_MS} ms (${last}):\n${log.join('\n')}`);
-}
-
-function collectLines(child: ChildProcess, log: string[]): void {
-  for (const stream of [child.stdout, child.stderr]) {
-    let partial = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      log.push(...lines);
-    });
-    stream?.on('end', () => {
-      if (partial) log.push(partial);
-    });
-  }
 }
 
 /**
@@ -212,7 +165,7 @@ export async function startRegistry(options: StartOptions = {}): Promise<Registr
       if (process.env.WHARF_E2E_KEEP !== '1') await rm(dir, { recursive: true, force: true });
     };
     try {
-      await waitReady(`http://${host}`, child, log);
+      await waitReady(`http://${host}/v2/`, child, log, READY_TIMEOUT_MS, 'registry');
     } catch (err) {
       lastError = err;
       await stop();

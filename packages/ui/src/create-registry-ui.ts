@@ -17,6 +17,7 @@
  * @module
  */
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { RegistryError } from '@wharf/core';
 import type { RegistryUiOptions } from './options.js';
@@ -27,6 +28,9 @@ import { addRepositoryPage } from './routes/repository-page.js';
 import { addNamespacePages } from './routes/namespace-pages.js';
 import { addTagActions } from './routes/tag-actions.js';
 import { ProblemPage } from './views/layout.js';
+
+/** Largest form body the page reads. */
+export const FORM_MAX_BYTES = 128 * 1024;
 
 /** Scripts and styles of this origin only (the one inline stylesheet), forms only to this page, never framed. */
 const CSP =
@@ -98,6 +102,24 @@ export function createRegistryUi(options: RegistryUiOptions): Hono {
     );
   });
 
+  // The page's forms are small (a hundred tag names at most): a larger body is refused while it
+  // streams, before any of it is parsed.
+  app.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
+    '*',
+    bodyLimit({
+      maxSize: FORM_MAX_BYTES,
+      onError: (c) =>
+        c.html(
+          ProblemPage({
+            frame: { base: ui.baseOf(c), user: undefined },
+            title: 'Form too large',
+            message: 'The form was too large to be read.',
+          }),
+          413,
+        ),
+    }),
+  );
   addAssets(app);
   const list = addRepositoryList(app, ui);
   addRepositoryPage(app, ui);

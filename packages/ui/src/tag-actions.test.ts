@@ -260,3 +260,13 @@ describe('the status message after a change', () => {
     expect(shown.headers.getSetCookie().find((c) => c.startsWith('wharf_ui_flash='))).toMatch(/Max-Age=0/);
   });
 });
+
+describe('oversized forms', () => {
+  it('should refuse a form body over 128 KiB with 413 and delete nothing', async () => {
+    const t = deleter();
+    await t.push('team/app', 'v1');
+    const r = await t.post(`${PAGE}/-/remove-tags`, { one: 'v1', confirm: 'yes', padding: 'x'.repeat(200 * 1024) });
+    expect(r.status).toBe(413);
+    expect(await tagsOf(t)).toEqual(['v1']);
+  });
+});

@@ -25,6 +25,7 @@ import { namespaceHref } from '../views/path-crumbs.js';
 import { UsagePage } from '../views/usage-page.js';
 import { postCleanup } from './cleanup-form.js';
 import type { UiRoutes } from './context.js';
+import { listRepositoryPage } from './repository-list.js';
 import { rowDeletes } from './row-deletes.js';
 import { hasVisibleRepository, kindLabel, resolveNamespace } from './namespace-access.js';
 import { showSettings, toggleRegistry } from './namespace-settings.js';
@@ -56,18 +57,7 @@ async function namespacePage(c: Context, ui: UiRoutes, path: string): Promise<Re
   if (!ns) return ui.notFound(c, user);
   const frame = ui.frameOf(c, user);
   const q = readListingQuery(c.req.query(), 'search', ['name', 'updated'] as const);
-  const page = ns.registryEnabled
-    ? await ui.management.listRepositories({
-        prefix: path,
-        ...(q.text ? { search: q.text } : {}),
-        sort: q.sort,
-        order: q.order,
-        limit: q.perPage ?? ui.pageSize,
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-        withSize: true,
-        visible: user.visible,
-      })
-    : { items: [], next: null };
+  const page = ns.registryEnabled ? await listRepositoryPage(ui, user, q, path) : { items: [], next: null };
   // A plain namespace is there for the user when a repository they may read is: an empty
   // first page says there is none; a search or a later page must ask.
   if (ns.kind === null && page.items.length === 0 && (q.text || q.cursor ? !(await hasVisibleRepository(ui, user, path)) : true)) {

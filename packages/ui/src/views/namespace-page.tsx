@@ -8,11 +8,9 @@
  */
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { CliCommands } from './cli-commands.js';
-import { FilterForm, PageLinks, Results } from './controls.js';
 import { type Frame, Layout } from './layout.js';
 import { namespaceHref, PathCrumbs } from './path-crumbs.js';
-import { ConfirmDialog } from './confirm-page.js';
-import { type RepositoryRow, RepositoryTable, type RowDeletes } from './repository-list.js';
+import { RepositoryListing, type RepositoryRow, type RowDeletes } from './repository-list.js';
 
 export interface NamespacePageProps {
   readonly frame: Frame;
@@ -78,37 +76,20 @@ export function NamespacePage(props: NamespacePageProps): JSX.Element {
       ) : (
         <>
           <CliCommands host={props.host} path={imagePath(props.path, props.kind)} />
-          <FilterForm
+          <RepositoryListing
+            base={props.frame.base}
             action={here}
-            field="search"
-            label="Search by name"
-            value={props.search}
+            host={props.host}
+            rows={props.rows}
+            search={props.search}
             sort={props.sort}
-            sorts={[
-              ['name', 'Name'],
-              ['updated', 'Last updated'],
-            ]}
             order={props.order}
             perPage={props.perPage}
+            firstHref={props.firstHref}
+            nextHref={props.nextHref}
+            caption={`Repositories in ${props.path}`}
+            deletes={props.deletes ?? null}
           />
-          <Results>
-            {empty ? (
-              <p role="status">
-                {props.search ? `No repository matches “${props.search}”. ` : 'No more repositories. '}
-                <a href={here}>Show all repositories</a>
-              </p>
-            ) : (
-              <RepositoryTable
-                base={props.frame.base}
-                host={props.host}
-                rows={props.rows}
-                caption={`Repositories in ${props.path}`}
-                deletes={props.deletes ?? null}
-              />
-            )}
-            <PageLinks firstHref={props.firstHref} nextHref={props.nextHref} />
-          </Results>
-          {props.deletes && props.deletes.names.size > 0 && <ConfirmDialog />}
         </>
       )}
     </Layout>

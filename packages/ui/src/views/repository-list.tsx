@@ -55,34 +55,75 @@ export function RepositoryList(props: RepositoryListProps): JSX.Element {
       ) : (
         <>
           <CliCommands host={props.host} path={PLACEHOLDER_PATH} />
-          <FilterForm
+          <RepositoryListing
+            base={props.frame.base}
             action={homeOf(props.frame.base)}
-            field="search"
-            label="Search by name"
-            value={props.search}
+            host={props.host}
+            rows={props.rows}
+            search={props.search}
             sort={props.sort}
-            sorts={[
-              ['name', 'Name'],
-              ['updated', 'Last updated'],
-            ]}
             order={props.order}
             perPage={props.perPage}
+            firstHref={props.firstHref}
+            nextHref={props.nextHref}
+            deletes={props.deletes ?? null}
           />
-          <Results>
-            {empty ? (
-              <p role="status">
-                {props.search ? `No repository matches “${props.search}”. ` : 'No more repositories. '}
-                <a href={homeOf(props.frame.base)}>Show all repositories</a>
-              </p>
-            ) : (
-              <RepositoryTable base={props.frame.base} host={props.host} rows={props.rows} deletes={props.deletes ?? null} />
-            )}
-            <PageLinks firstHref={props.firstHref} nextHref={props.nextHref} />
-          </Results>
-          {props.deletes && props.deletes.names.size > 0 && <ConfirmDialog />}
         </>
       )}
     </Layout>
+  );
+}
+
+/** A listing of repositories with its controls: search and sort, the table, page links, and the delete dialog. */
+export function RepositoryListing(props: {
+  readonly base: string;
+  /** The listing's own address (the form's action and "Show all"). */
+  readonly action: string;
+  readonly host: string;
+  readonly rows: readonly RepositoryRow[];
+  readonly search: string;
+  readonly sort: 'name' | 'updated';
+  readonly order: 'asc' | 'desc';
+  readonly perPage: number | null;
+  readonly firstHref: string | null;
+  readonly nextHref: string | null;
+  readonly caption?: string;
+  readonly deletes: RowDeletes | null;
+}): JSX.Element {
+  return (
+    <>
+      <FilterForm
+        action={props.action}
+        field="search"
+        label="Search by name"
+        value={props.search}
+        sort={props.sort}
+        sorts={[
+          ['name', 'Name'],
+          ['updated', 'Last updated'],
+        ]}
+        order={props.order}
+        perPage={props.perPage}
+      />
+      <Results>
+        {props.rows.length === 0 ? (
+          <p role="status">
+            {props.search ? `No repository matches “${props.search}”. ` : 'No more repositories. '}
+            <a href={props.action}>Show all repositories</a>
+          </p>
+        ) : (
+          <RepositoryTable
+            base={props.base}
+            host={props.host}
+            rows={props.rows}
+            deletes={props.deletes}
+            {...(props.caption ? { caption: props.caption } : {})}
+          />
+        )}
+        <PageLinks firstHref={props.firstHref} nextHref={props.nextHref} />
+      </Results>
+      {props.deletes && props.deletes.names.size > 0 && <ConfirmDialog />}
+    </>
   );
 }
 
