@@ -19,6 +19,7 @@ import { checkRename, isRepository, moveRepositoryFiles } from './repository-ren
 import { asMover } from '../gc/movers.js';
 import { emit } from '../events/emit.js';
 import { createCleanup, type Cleanup, type CleanupOptions } from '../lifecycle/cleanup/create-cleanup.js';
+import { TagRecordCache } from './tag-record-cache.js';
 import { readTagRecords, type TagRecord } from './tag-records.js';
 import { type Platform, readPlatforms } from './platforms.js';
 
@@ -84,6 +85,8 @@ export class RegistryManagement {
   /** Cleanup policies, runs and GitLab's bulk delete over this registry (the scheduler is not started). */
   readonly cleanup: Cleanup;
   readonly #deletions: RepositoryDeletions;
+  /** Tag records of the repositories looked at last (a large repository's pages read them once). */
+  readonly #tags: TagRecordCache;
   /** Deletions and collections started through this API and still running: `await background.settled()` before closing storage. */
   readonly background = new BackgroundWork();
   /** Renames in this process run one at a time: two renames to one name must not both pass the check. */
@@ -95,6 +98,7 @@ export class RegistryManagement {
   ) {
     this.index = new RepositoryIndex(api);
     this.sizes = new ContentSizes(api);
+    this.#tags = new TagRecordCache(api);
     this.cleanup = createCleanup(api, options.cleanup);
     this.#deletions = new RepositoryDeletions(api, (name) => this.index.forget(name));
   }
@@ -127,7 +131,7 @@ export class RegistryManagement {
 
   /** Deduplicated bytes of everything a repository's tags reach. */
   async repositorySize(repository: string): Promise<number> {
-    const tags = await readTagRecords(this.api, repository).catch(() => [] as TagRecord[]);
+    const tags = await this.#tags.records(repository).catch(() => [] as TagRecord[]);
     return ContentSizes.total(await this.sizes.closure(repository, new Set(tags.map((t) => t.digest))));
   }
 
@@ -138,7 +142,7 @@ export class RegistryManagement {
    */
   async listTags(repository: string, query: ListTagsQuery = {}): Promise<{ items: TagRecord[]; next: string | null; size?: number }> {
     assertValidName(repository);
-    const all = await readTagRecords(this.api, repository);
+    const all = await this.#tags.records(repository);
     const tags = query.name ? all.filter((t) => t.name.includes(query.name as string)) : all;
     const sort = query.sort ?? 'name';
     const key = (t: TagRecord) => (sort === 'name' ? t.name : sort === 'created' ? (t.createdAt ?? '') : (t.updatedAt ?? ''));
