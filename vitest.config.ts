@@ -16,6 +16,7 @@ const alias = {
   '@wharf/adapter-node': src('./packages/adapter-node/src/index.ts'),
   '@wharf/adapter-bun': src('./packages/adapter-bun/src/index.ts'),
   '@wharf/ui': src('./packages/ui/src/index.ts'),
+  '@wharf/api': src('./packages/api/src/index.ts'),
   '@wharf/server': src('./packages/server/src/index.ts'),
 };
 

@@ -20,7 +20,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   'adapter-node': ['@wharf/core'],
   'adapter-bun': ['@wharf/core'],
   ui: ['@wharf/core'],
-  server: ['@wharf/core', '@wharf/core/storage', '@wharf/access', '@wharf/storage-fs', '@wharf/storage-s3', '@wharf/storage-s3/url', '@wharf/adapter-node', '@wharf/adapter-bun', '@wharf/ui'],
+  api: ['@wharf/core', '@wharf/access'],
+  server: ['@wharf/core', '@wharf/core/storage', '@wharf/access', '@wharf/storage-fs', '@wharf/storage-s3', '@wharf/storage-s3/url', '@wharf/adapter-node', '@wharf/adapter-bun', '@wharf/ui', '@wharf/api'],
 };
 
 function sources(dir: string, withTests = true): string[] {

@@ -49,7 +49,10 @@ export {
 } from './auth/password-queue.js';
 export { isAccessPrincipal, type AccessPrincipal, type AccessPrincipalKind } from './auth/principal.js';
 export { resolveRepository, MAX_IMAGE_DEPTH, type RepositoryResolution } from './auth/resolve-repository.js';
-export { effectiveRole, SCOPE_ACTIONS, type RegistryAction } from './auth/permissions.js';
+export { allowedActions, effectiveRole, SCOPE_ACTIONS, type RegistryAction } from './auth/permissions.js';
+export type { CredentialContext } from './auth/credential-context.js';
+export { checkPasswordCredentials, type AuthenticationInput } from './auth/authenticate.js';
+export { jobTokenCredential, personalAccessTokenCredential } from './auth/token-credentials.js';
 export { describeNamespace, describeNamespaceForUser, explainRegistryOff, type NamespaceView } from './auth/namespace-view.js';
 export { registryEnabled } from './model/namespaces.js';
 export { TOKEN_PREFIXES } from './auth/secrets.js';

@@ -6,6 +6,7 @@ export { createRegistry, type Registry } from './registry.js';
 export type { RegistryOptions, RegistryLimits } from './registry-options.js';
 export * from './hooks.js';
 export { RegistryApi, type CallContext } from './api/registry-api.js';
+export type { TagAction, TagChange, TagChangeOrigin, TagProtection, TagState } from './api/tag-protection.js';
 export * from './errors/index.js';
 export * from './storage/index.js';
 export * from './storage/memory-driver.js';

@@ -7,6 +7,7 @@ import type { CleanupOptions } from './lifecycle/cleanup/create-cleanup.js';
 import type { StorageDriver } from './storage/driver.js';
 import type { RegistryHooks } from './hooks.js';
 import type { QuotaOptions } from './quota/namespace-quota.js';
+import type { TagProtection } from './api/tag-protection.js';
 
 /** Size limits. */
 export interface RegistryLimits {
@@ -43,4 +44,11 @@ export interface RegistryOptions {
    * whose tags no policy touches for now.
    */
   readonly cleanup?: CleanupOptions;
+  /**
+   * Protected and immutable tags (GitLab's protected container tags): asked before a tag is
+   * pushed, moved or deleted — on `/v2`, through the API and the management API — and by
+   * cleanup policies and bulk deletes, which keep the tags it protects. Without it every tag
+   * may be changed by whoever may push or delete. See api/tag-protection.ts.
+   */
+  readonly tagProtection?: TagProtection;
 }

@@ -38,7 +38,7 @@ export interface Registry {
  */
 export function createRegistry(options: RegistryOptions): Registry {
   const storage = guard(options.storage);
-  const api = new RegistryApi({ storage, ...(options.hooks ? { hooks: options.hooks } : {}), deletes: options.deletes ?? true, ...(options.now ? { now: options.now } : {}), ...(options.quota ? { quota: options.quota } : {}) });
+  const api = new RegistryApi({ storage, ...(options.hooks ? { hooks: options.hooks } : {}), deletes: options.deletes ?? true, ...(options.now ? { now: options.now } : {}), ...(options.quota ? { quota: options.quota } : {}), ...(options.tagProtection ? { tagProtection: options.tagProtection } : {}) });
   const app = createRegistryApp(api, { limits: resolveLimits(options.limits), redirects: options.redirects ?? false });
   const management = new RegistryManagement(api, options.cleanup ? { cleanup: options.cleanup } : {});
   return { app, api, management, managementRoutes: (routeOptions) => createManagementRoutes(management, routeOptions) };

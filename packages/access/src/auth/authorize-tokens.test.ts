@@ -111,22 +111,22 @@ describe('authorize: deploy tokens', () => {
 });
 
 describe('authorize: CI job tokens', () => {
-  it("should pull and push the job's own project, and only pull other projects the user can read", async () => {
+  it("should pull, push and delete in the job's own project where its user may push, and only pull other projects the user can read", async () => {
     const { store, login, actionsOn } = await world();
     await store.addMember({ project: 'other/lib', user: 'dev', role: 'maintainer' });
     const { token } = await store.startJob({ project: 'team/app', user: 'dev' });
     const principal = await login('gitlab-ci-token', token);
-    expect(await actionsOn(principal, 'team/app/build')).toEqual(['pull', 'push']);
+    expect(await actionsOn(principal, 'team/app/build')).toEqual(['delete', 'pull', 'push']);
     expect(await actionsOn(principal, 'other/lib')).toEqual(['pull']);
     expect(await actionsOn(principal, 'team/docs')).toEqual(['pull']);
     expect(await actionsOn(principal, 'team/sub/svc')).toEqual([]);
   });
 
-  it('should never delete, even for a maintainer or an admin', async () => {
+  it('should never push or delete outside its own project, even for a maintainer or an admin', async () => {
     const { store, login, actionsOn } = await world();
     const a = await store.startJob({ project: 'team/app', user: 'mara' });
     const b = await store.startJob({ project: 'team/app', user: 'root' });
-    expect(await actionsOn(await login('gitlab-ci-token', a.token), 'team/app')).toEqual(['pull', 'push']);
+    expect(await actionsOn(await login('gitlab-ci-token', a.token), 'team/app')).toEqual(['delete', 'pull', 'push']);
     expect(await actionsOn(await login('gitlab-ci-token', b.token), 'other/lib')).toEqual(['pull']);
   });
 

@@ -10,7 +10,9 @@
  *
  * A token narrows its user's rights to its scopes (the intersection). A deploy token has no
  * user: its scopes apply to its own project or group's projects, whatever their visibility.
- * A job acts as its user but may push only to its own project and never delete.
+ * A job acts as its user: it may pull what its user may pull, and in its own project push and
+ * delete where its user may push (GitLab lets the CI user delete the images its pipeline made,
+ * for the guide's `delete_image` job); elsewhere it may not push or delete.
  * Every credential may at least do what anonymous may (pull public projects).
  *
  * A project whose container registry is turned off allows nothing to anyone, administrators
@@ -72,6 +74,13 @@ function intersect(a: Set<RegistryAction>, b: Iterable<RegistryAction>): Set<Reg
   return new Set([...b].filter((x) => a.has(x)));
 }
 
+/** A job's actions from its user's: pull anywhere; push and delete in its own project when the user may push. */
+function jobActions(user: Set<RegistryAction>, ownProject: boolean): Set<RegistryAction> {
+  const actions = intersect(user, ['pull']);
+  if (ownProject && user.has('push')) for (const a of ['push', 'delete'] as const) actions.add(a);
+  return actions;
+}
+
 /** Whether a project lies within a deploy token's reach. */
 function inDeployTokenReach(state: AccessState, target: { type: 'group' | 'project'; id: string }, project: ProjectRecord): boolean {
   if (target.type === 'project') return target.id === project.id;
@@ -99,7 +108,7 @@ export function allowedActions(state: AccessState, context: CredentialContext | 
         : new Set();
       break;
     case 'job':
-      actions = intersect(userActions(state, context.user, project), context.job.projectId === project.id ? ['pull', 'push'] : ['pull']);
+      actions = jobActions(userActions(state, context.user, project), context.job.projectId === project.id);
       break;
   }
   for (const a of floor) actions.add(a);

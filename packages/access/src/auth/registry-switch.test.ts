@@ -47,7 +47,7 @@ describe('the container registry switch of a project', () => {
     const before = await Promise.all(principals.map((p) => actionsOn(p, 'team/app')));
     expect(before).toEqual([
       ['pull', 'push'],
-      ['pull', 'push'],
+      ['delete', 'pull', 'push'],
       ['delete', 'pull', 'push'],
     ]);
 

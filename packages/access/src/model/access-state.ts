@@ -17,8 +17,12 @@ import type {
   MemberRecord,
   PersonalAccessTokenRecord,
   ProjectRecord,
+  NumberedKind,
   UserRecord,
 } from './schema.js';
+
+/** The record type of each numbered kind. */
+export type NumberedRecord<K extends NumberedKind> = ReadonlyAccessDocument[K] extends ReadonlyMap<string, infer R> ? R : never;
 
 /** The document as a state hands it out: nothing in it can be changed. */
 export interface ReadonlyAccessDocument {
@@ -31,7 +35,7 @@ export interface ReadonlyAccessDocument {
   readonly personalAccessTokens: ReadonlyMap<string, PersonalAccessTokenRecord>;
   readonly deployTokens: ReadonlyMap<string, DeployTokenRecord>;
   readonly jobs: ReadonlyMap<string, JobRecord>;
-  readonly counters: { readonly deployTokens: number };
+  readonly counters: { readonly deployTokens: number; readonly numbers: Readonly<AccessDocument['counters']['numbers']> };
 }
 
 function refuseChange(): never {
@@ -67,6 +71,7 @@ export class AccessState {
   #deployTokens?: Map<string, DeployTokenRecord>;
   #jobs?: Map<string, JobRecord>;
   #members?: Map<string, MemberRecord[]>;
+  #numbers = new Map<NumberedKind, Map<number, { id: string }>>();
 
   /** @param doc a validated document; it is frozen here */
   constructor(doc: AccessDocument) {
@@ -110,6 +115,17 @@ export class AccessState {
   projectByPath(path: string): ProjectRecord | undefined {
     this.#projects ??= indexBy(this.#doc.projects.values(), (p) => p.path);
     return this.#projects.get(path);
+  }
+
+  /** The entity of a kind with GitLab's numeric id `number` (see numbering.ts). */
+  byNumber<K extends NumberedKind>(kind: K, number: number): NumberedRecord<K> | undefined {
+    let index = this.#numbers.get(kind);
+    if (!index) {
+      index = new Map();
+      for (const record of (this.#doc[kind] as ReadonlyMap<string, { id: string; number: number }>).values()) index.set(record.number, record);
+      this.#numbers.set(kind, index);
+    }
+    return index.get(number) as NumberedRecord<K> | undefined;
   }
 
   /** The group and its ancestors, innermost first. */

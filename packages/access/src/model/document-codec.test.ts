@@ -50,7 +50,7 @@ function problemOf(json: unknown): string {
 }
 
 describe('access document codec', () => {
-  it('should load a document in the stored file format into maps and write it back unchanged', () => {
+  it('should load a document in the stored file format into maps and write it back with numeric ids added', () => {
     const result = decodeDocument(JSON.parse(STORED));
     if (!('doc' in result)) throw new Error(result.problem.message);
     const { doc } = result;
@@ -58,7 +58,38 @@ describe('access document codec', () => {
     expect(doc.users.get(USER_ID)?.username).toBe('admin');
     expect(doc.groups.get(GROUP_ID)?.path).toBe('team');
     expect(doc.users.get('constructor')).toBeUndefined();
-    expect(JSON.parse(JSON.stringify(encodeDocument(doc)))).toEqual(JSON.parse(STORED));
+    const expected = JSON.parse(STORED);
+    expected.users[USER_ID].number = 1;
+    expected.groups[GROUP_ID].number = 1;
+    expected.counters.numbers = { users: 1, groups: 1, projects: 0, personalAccessTokens: 0, deployTokens: 0, jobs: 0 };
+    expect(JSON.parse(JSON.stringify(encodeDocument(doc)))).toEqual(expected);
+  });
+
+  it('should number entities of a file without numbers in creation order, after the highest number present', () => {
+    const stored = JSON.parse(STORED);
+    const group = stored.groups[GROUP_ID];
+    stored.groups = {
+      B: { ...group, id: 'B', path: 'b', createdAt: '2026-03-02T00:00:00.000Z' },
+      A: { ...group, id: 'A', path: 'a', createdAt: '2026-03-03T00:00:00.000Z' },
+      C: { ...group, id: 'C', path: 'c', createdAt: '2026-03-02T00:00:00.000Z' },
+      D: { ...group, id: 'D', path: 'd', number: 7 },
+    };
+    const result = decodeDocument(stored);
+    if (!('doc' in result)) throw new Error(result.problem.message);
+    const numbers = Object.fromEntries([...result.doc.groups.values()].map((g) => [g.id, g.number]));
+    expect(numbers).toEqual({ B: 8, C: 9, A: 10, D: 7 });
+    expect(result.doc.counters.numbers.groups).toBe(10);
+    // The same file read again numbers the same way (two processes agree before either writes).
+    const again = decodeDocument(stored);
+    if (!('doc' in again)) throw new Error(again.problem.message);
+    expect(Object.fromEntries([...again.doc.groups.values()].map((g) => [g.id, g.number]))).toEqual(numbers);
+  });
+
+  it('should refuse a file in which two entities of a kind share a number', () => {
+    const stored = JSON.parse(STORED);
+    const group = stored.groups[GROUP_ID];
+    stored.groups = { A: { ...group, id: 'A', path: 'a', number: 3 }, B: { ...group, id: 'B', path: 'b', number: 3 } };
+    expect(problemOf(stored)).toBe('groups: the number 3 is used twice');
   });
 
   it('should refuse __proto__, constructor and prototype as entity keys, at any collection', () => {

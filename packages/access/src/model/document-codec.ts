@@ -8,6 +8,7 @@
  * (own data properties, whatever the key).
  * @module
  */
+import { repeatedNumber, withNumbers } from './numbering.js';
 import { type AccessDocument, type AccessFile, accessFileSchema } from './schema.js';
 
 /** Where and why a value is not an access file, for error messages. */
@@ -26,14 +27,13 @@ function toMap<T>(record: Readonly<Record<string, T>>): Map<string, T> {
  * @returns the document, or the first problem found
  */
 export function decodeDocument(json: unknown): { doc: AccessDocument } | { problem: DocumentProblem } {
-  const result = accessFileSchema.safeParse(json);
+  const result = accessFileSchema.safeParse(withNumbers(json));
   if (!result.success) {
     const issue = result.error.issues[0];
     return { problem: { where: issue?.path.length ? issue.path.join('.') : '(top level)', message: issue?.message ?? 'invalid' } };
   }
   const file = result.data;
-  return {
-    doc: {
+  const doc: AccessDocument = {
       format: file.format,
       revision: file.revision,
       users: toMap(file.users),
@@ -44,8 +44,10 @@ export function decodeDocument(json: unknown): { doc: AccessDocument } | { probl
       deployTokens: toMap(file.deployTokens),
       jobs: toMap(file.jobs),
       counters: file.counters,
-    },
   };
+  const repeated = repeatedNumber(doc);
+  if (repeated) return { problem: { where: repeated.kind, message: `the number ${repeated.number} is used twice` } };
+  return { doc };
 }
 
 /** The file form of a document (not validated; {@link decodeDocument} it to check). */

@@ -53,6 +53,7 @@ describe('startJob durations', () => {
     const doc = emptyDocument();
     doc.users.set('u', {
       id: 'u',
+      number: 1,
       username: 'dev',
       passwordHash: null,
       admin: false,
@@ -61,8 +62,8 @@ describe('startJob durations', () => {
       external: false,
       createdAt: NOW.toISOString(),
     });
-    doc.groups.set('g', { id: 'g', path: 'team', parentId: null, visibility: 'private', createdAt: NOW.toISOString() });
-    doc.projects.set('p', { id: 'p', path: 'team/app', groupId: 'g', visibility: 'private', createdAt: NOW.toISOString() });
+    doc.groups.set('g', { id: 'g', number: 1, path: 'team', parentId: null, visibility: 'private', createdAt: NOW.toISOString() });
+    doc.projects.set('p', { id: 'p', number: 1, path: 'team/app', groupId: 'g', visibility: 'private', createdAt: NOW.toISOString() });
     const hash = '0'.repeat(64);
     for (const maxDurationMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, MAX_JOB_DURATION_MS + 1, 1e300]) {
       expect(

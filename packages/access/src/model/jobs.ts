@@ -6,6 +6,7 @@
  */
 import { AccessError, quoteRef } from './access-error.js';
 import { newId, requireProject, requireUser } from './lookup.js';
+import { nextNumber } from './numbering.js';
 import type { AccessDocument, JobRecord } from './schema.js';
 
 /** Default longest life of a job token. */
@@ -41,6 +42,7 @@ export function startJob(doc: AccessDocument, input: NewJob, tokenHash: string, 
   pruneJobs(doc, now);
   const job: JobRecord = {
     id: newId(),
+    number: nextNumber(doc, 'jobs'),
     projectId: project.id,
     userId: user.id,
     status: 'running',

@@ -5,7 +5,8 @@
  * a child, is refused rather than silently cascaded).
  * @module
  */
-import { AccessError } from './access-error.js';
+import { nextNumber } from './numbering.js';
+import { AccessError, quoteRef } from './access-error.js';
 import { find, lookupGroup, newId, pathTaken, requireGroup, requireProject } from './lookup.js';
 import { explainInvalidPath, parentPath } from './names.js';
 import { type ContainerRegistryAccessLevel, type Visibility, visibilityRank } from './roles.js';
@@ -51,7 +52,7 @@ export function createGroup(doc: AccessDocument, input: NewNamespace, now: Date)
   refuseTaken(doc, input.path);
   const visibility = input.visibility ?? 'private';
   if (parent) refuseAboveParent('group', input.path, visibility, parent);
-  const group: GroupRecord = { id: newId(), path: input.path, parentId: parent?.id ?? null, visibility, createdAt: now.toISOString() };
+  const group: GroupRecord = { id: newId(), number: nextNumber(doc, 'groups'), path: input.path, parentId: parent?.id ?? null, visibility, createdAt: now.toISOString() };
   doc.groups.set(group.id, group);
   return group;
 }
@@ -65,7 +66,7 @@ export function createProject(doc: AccessDocument, input: NewNamespace, now: Dat
   refuseTaken(doc, input.path);
   const visibility = input.visibility ?? 'private';
   refuseAboveParent('project', input.path, visibility, group);
-  const project: ProjectRecord = { id: newId(), path: input.path, groupId: group.id, visibility, createdAt: now.toISOString() };
+  const project: ProjectRecord = { id: newId(), number: nextNumber(doc, 'projects'), path: input.path, groupId: group.id, visibility, createdAt: now.toISOString() };
   doc.projects.set(project.id, project);
   return project;
 }
@@ -98,6 +99,73 @@ export function setProjectVisibility(doc: AccessDocument, ref: string, visibilit
   if (group) refuseAboveParent('project', project.path, visibility, group);
   const next = { ...project, visibility };
   doc.projects.set(project.id, next);
+  return next;
+}
+
+/** What {@link planProjectMove} reads: the groups and projects of a document or a state. */
+export type NamespaceReader = { readonly groups: ReadonlyMap<string, GroupRecord>; readonly projects: ReadonlyMap<string, ProjectRecord> };
+
+/** A project move that passed GitLab's rules: the project as it is, and where it goes. */
+export interface ProjectMove {
+  readonly project: ProjectRecord;
+  /** The group of the new path (the current group for a path change inside it). */
+  readonly group: GroupRecord;
+  /** The current path. */
+  readonly from: string;
+  /** The new path; equal to `from` when there is nothing to do. */
+  readonly to: string;
+}
+
+/**
+ * Check a change of a project's path, which is also how a project is transferred: the new
+ * path's parent is the group it moves to (`team/app` → `other/app` transfers it to `other`,
+ * `team/app` → `team/service` renames it in place). GitLab's rules: the group must exist, the
+ * path must be free (of groups and projects alike), and the project must not be more visible
+ * than its new group; lower its visibility first rather than have it lowered silently. The
+ * project keeps its id and number, so members, deploy tokens and jobs stay attached. Moving a
+ * project to the path it has is allowed and changes nothing (a retried move succeeds).
+ * Reads only: usable on the read-only state, before anything is moved.
+ * @param expectedPath refuse unless the project is still at this path, or already at
+ *   `newPath` (compare-and-swap, for a caller that moved the images first)
+ * @throws AccessError NOT_FOUND (project, group), INVALID (path grammar, more visible than the
+ *   group), CONFLICT (path taken, or the project is no longer at `expectedPath`)
+ */
+export function planProjectMove(doc: NamespaceReader, ref: string, newPath: string, expectedPath?: string): ProjectMove {
+  const project = doc.projects.get(ref) ?? find(doc.projects, (p) => p.path === ref);
+  if (!project) throw new AccessError('NOT_FOUND', `no project ${quoteRef(ref)}`);
+  if (expectedPath !== undefined && project.path !== expectedPath && project.path !== newPath) {
+    throw new AccessError('CONFLICT', `the project "${expectedPath}" was moved to "${project.path}" meanwhile`);
+  }
+  const current = doc.groups.get(project.groupId);
+  if (newPath === project.path && current) return { project, group: current, from: project.path, to: newPath };
+  const why = explainInvalidPath(newPath, 'project');
+  if (why) throw new AccessError('INVALID', why);
+  const parent = parentPath(newPath) as string;
+  const group = find(doc.groups, (g) => g.path === parent);
+  if (!group) {
+    throw new AccessError('NOT_FOUND', `cannot move the project "${project.path}" to "${newPath}": the group "${parent}" does not exist; create it first`);
+  }
+  const taken = find(doc.groups, (g) => g.path === newPath) ? 'group' : find(doc.projects, (p) => p.path === newPath) ? 'project' : null;
+  if (taken) throw new AccessError('CONFLICT', `the path "${newPath}" is taken by a ${taken}`);
+  if (visibilityRank(project.visibility) > visibilityRank(group.visibility)) {
+    throw new AccessError(
+      'INVALID',
+      `the project "${project.path}" is ${project.visibility} and cannot move into the group "${group.path}", which is ${group.visibility}: nothing may be more visible than its group; lower the project's visibility first`,
+    );
+  }
+  return { project, group, from: project.path, to: newPath };
+}
+
+/**
+ * Move a project to `newPath` (see {@link planProjectMove}); its images are the caller's
+ * business (they live under the path, in the registry).
+ * @throws AccessError as {@link planProjectMove}
+ */
+export function moveProject(doc: AccessDocument, ref: string, newPath: string, expectedPath?: string): ProjectRecord {
+  const move = planProjectMove(doc, ref, newPath, expectedPath);
+  if (move.from === move.to) return move.project;
+  const next: ProjectRecord = { ...move.project, path: move.to, groupId: move.group.id };
+  doc.projects.set(next.id, next);
   return next;
 }
 

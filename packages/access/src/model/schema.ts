@@ -26,6 +26,11 @@ const timestamp = z.iso.datetime();
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const visibility = z.enum(VISIBILITIES);
 const target = z.strictObject({ type: z.enum(['group', 'project']), id });
+/**
+ * GitLab's numeric id of an entity (what the REST API shows and accepts), from a sequence per
+ * kind. Files written before numbers existed get them when read (see document-codec.ts).
+ */
+const number = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const passwordHashSchema = z.strictObject({
   algorithm: z.literal('scrypt'),
@@ -40,6 +45,7 @@ export const passwordHashSchema = z.strictObject({
 
 export const userSchema = z.strictObject({
   id,
+  number,
   username: z.string(),
   /** `null`: the user cannot log in with a password (only with tokens). */
   passwordHash: passwordHashSchema.nullable(),
@@ -52,10 +58,11 @@ export const userSchema = z.strictObject({
   createdAt: timestamp,
 });
 
-export const groupSchema = z.strictObject({ id, path: z.string(), parentId: id.nullable(), visibility, createdAt: timestamp });
+export const groupSchema = z.strictObject({ id, number, path: z.string(), parentId: id.nullable(), visibility, createdAt: timestamp });
 
 export const projectSchema = z.strictObject({
   id,
+  number,
   path: z.string(),
   groupId: id,
   visibility,
@@ -72,6 +79,7 @@ export const memberSchema = z.strictObject({ userId: id, target, role: z.enum(RO
 
 export const personalAccessTokenSchema = z.strictObject({
   id,
+  number,
   userId: id,
   name: z.string(),
   scopes: z.array(z.enum(PAT_SCOPES)),
@@ -84,6 +92,7 @@ export const personalAccessTokenSchema = z.strictObject({
 
 export const deployTokenSchema = z.strictObject({
   id,
+  number,
   name: z.string(),
   username: z.string(),
   target,
@@ -96,6 +105,7 @@ export const deployTokenSchema = z.strictObject({
 
 export const jobSchema = z.strictObject({
   id,
+  number,
   projectId: id,
   userId: id,
   status: z.enum(['running', 'finished']),
@@ -105,6 +115,16 @@ export const jobSchema = z.strictObject({
   expiresAt: timestamp,
   finishedAt: timestamp.nullable(),
 });
+
+/** The kinds of entity that have numeric ids. */
+export const NUMBERED_KINDS = ['users', 'groups', 'projects', 'personalAccessTokens', 'deployTokens', 'jobs'] as const;
+export type NumberedKind = (typeof NUMBERED_KINDS)[number];
+const numberCounters = z.strictObject(
+  Object.fromEntries(NUMBERED_KINDS.map((kind) => [kind, z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])) as Record<
+    NumberedKind,
+    z.ZodNumber
+  >,
+);
 
 /** Keys that mean something to every JavaScript object; never accepted as an entity key. */
 export const DANGEROUS_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -144,8 +164,12 @@ export const accessFileSchema = z.strictObject({
   personalAccessTokens: entities(personalAccessTokenSchema),
   deployTokens: entities(deployTokenSchema),
   jobs: entities(jobSchema),
-  /** Numbering of default deploy-token usernames (`wharf+deploy-token-<n>`). */
-  counters: z.strictObject({ deployTokens: z.number().int().nonnegative() }),
+  counters: z.strictObject({
+    /** Numbering of default deploy-token usernames (`wharf+deploy-token-<n>`). */
+    deployTokens: z.number().int().nonnegative(),
+    /** The last numeric id given out, per kind (never reused, like a database sequence). */
+    numbers: numberCounters,
+  }),
 });
 
 export type PasswordHash = z.infer<typeof passwordHashSchema>;
@@ -170,8 +194,7 @@ export interface AccessDocument {
   personalAccessTokens: Map<string, PersonalAccessTokenRecord>;
   deployTokens: Map<string, DeployTokenRecord>;
   jobs: Map<string, JobRecord>;
-  /** Numbering of default deploy-token usernames (`wharf+deploy-token-<n>`). */
-  counters: { deployTokens: number };
+  counters: AccessFile['counters'];
 }
 
 /** The document of a store nobody has written to yet. */
@@ -186,6 +209,6 @@ export function emptyDocument(): AccessDocument {
     personalAccessTokens: new Map(),
     deployTokens: new Map(),
     jobs: new Map(),
-    counters: { deployTokens: 0 },
+    counters: { deployTokens: 0, numbers: { users: 0, groups: 0, projects: 0, personalAccessTokens: 0, deployTokens: 0, jobs: 0 } },
   };
 }

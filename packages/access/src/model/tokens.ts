@@ -4,6 +4,7 @@
  * Revoking keeps the record (so listings show it), it never deletes.
  * @module
  */
+import { nextNumber } from './numbering.js';
 import { AccessError, quoteRef } from './access-error.js';
 import { parseExpiry } from './expiry.js';
 import { find, newId, requireTarget, requireUser, type TargetRef } from './lookup.js';
@@ -56,6 +57,7 @@ export function createPersonalAccessToken(
   const user = requireUser(doc, input.user);
   const token: PersonalAccessTokenRecord = {
     id: newId(),
+    number: nextNumber(doc, 'personalAccessTokens'),
     userId: user.id,
     name: checkName(input.name, 'personal access token'),
     scopes: checkScopes(input.scopes, PAT_SCOPES, 'personal access token'),
@@ -98,6 +100,7 @@ export function createDeployToken(doc: AccessDocument, input: NewDeployToken, to
   }
   const token: DeployTokenRecord = {
     id: newId(),
+    number: nextNumber(doc, 'deployTokens'),
     name: checkName(input.name ?? `deploy-token-${n}`, 'deploy token'),
     username,
     target: { type: target.type, id: target.id },

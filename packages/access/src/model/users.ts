@@ -3,6 +3,7 @@
  * already hashed: scrypt is slow by design and must not run while other writers wait.
  * @module
  */
+import { nextNumber } from './numbering.js';
 import { AccessError } from './access-error.js';
 import { find, newId, requireUser } from './lookup.js';
 import { explainInvalidUsername } from './names.js';
@@ -37,6 +38,7 @@ export function createUser(doc: AccessDocument, input: NewUser, now: Date): User
   if (taken) throw new AccessError('CONFLICT', `the username "${input.username}" is taken (by "${taken.username}")`);
   const user: UserRecord = {
     id: newId(),
+    number: nextNumber(doc, 'users'),
     username: input.username,
     passwordHash: input.passwordHash ?? null,
     admin: input.admin ?? false,

@@ -219,6 +219,29 @@ export class AccessStore {
   }
 
   /**
+   * Check a project move without making it (see {@link moveProject}), on the latest state.
+   * @throws AccessError NOT_FOUND, INVALID, CONFLICT, as {@link moveProject}
+   */
+  async checkProjectMove(ref: string, newPath: string): Promise<namespaces.ProjectMove> {
+    return namespaces.planProjectMove((await this.state()).document, ref, newPath);
+  }
+
+  /**
+   * Change a project's path; a new parent transfers it to that group (`team/app` → `other/app`).
+   * The group must exist, the path be free, and the project not more visible than the group;
+   * members, tokens and jobs stay attached. Moving to the current path changes nothing. The
+   * project's images are not moved here: hosts with a registry use `moveProject` of
+   * `@wharf/api`, which moves them first.
+   * @param options.expectedPath refuse unless the project is still at this path (or already at
+   *   `newPath`)
+   * @throws AccessError NOT_FOUND (project, group), INVALID (path, visibility above the group's),
+   *   CONFLICT (path taken; the project moved meanwhile)
+   */
+  moveProject(ref: string, newPath: string, options: { readonly expectedPath?: string } = {}): Promise<ProjectRecord> {
+    return this.update((doc) => namespaces.moveProject(doc, ref, newPath, options.expectedPath));
+  }
+
+  /**
    * Turn a project's container registry on (`enabled`) or off (`disabled`); nothing is deleted.
    * The store does not check who asks: the admin API, the CLI and the page do.
    * @throws AccessError NOT_FOUND

@@ -21,6 +21,7 @@ import { listRepositories, page } from './catalog.js';
 import { ChangeFeed } from './change-feed.js';
 import { NamespaceQuota, type QuotaOptions } from '../quota/namespace-quota.js';
 import { emit } from '../events/emit.js';
+import { currentDigests, deleteStates, pushStates, type TagProtection } from './tag-protection.js';
 
 /** Who is acting, and the HTTP request when there is one; passed through to events. */
 export interface CallContext {
@@ -36,6 +37,8 @@ export interface RegistryApiOptions {
   readonly now?: () => Date;
   /** Per-namespace storage quotas (see quota/namespace-quota.ts). */
   readonly quota?: QuotaOptions;
+  /** Protected and immutable tags (see api/tag-protection.ts). */
+  readonly tagProtection?: TagProtection;
 }
 
 export class RegistryApi {
@@ -52,11 +55,14 @@ export class RegistryApi {
   readonly changes = new ChangeFeed();
   /** The storage quota, when configured. */
   readonly quota: NamespaceQuota | undefined;
+  /** The host's tag protection, when configured: asked before tags are pushed or deleted. */
+  readonly tagProtection: TagProtection | undefined;
 
   constructor(readonly options: RegistryApiOptions) {
     const driver = options.storage;
     this.hooks = options.hooks ?? {};
     this.deletesEnabled = options.deletes ?? true;
+    this.tagProtection = options.tagProtection;
     this.gcSignal = new GcSignal(driver);
     this.blobs = new BlobStore(driver, this.gcSignal);
     this.links = new RepositoryLinks(driver);
@@ -189,8 +195,10 @@ export class RegistryApi {
   // ---- manifests ----
 
   /**
-   * Store a manifest under a tag or digest, plus any extra tags.
-   * @throws RegistryError MANIFEST_INVALID, MANIFEST_BLOB_UNKNOWN, DIGEST_INVALID, …
+   * Store a manifest under a tag or digest, plus any extra tags. With tag protection, the
+   * tags' change is checked once the manifest's digest is known and before anything is stored.
+   * @throws RegistryError MANIFEST_INVALID, MANIFEST_BLOB_UNKNOWN, DIGEST_INVALID, DENIED
+   *   (tag protection), …
    */
   async putManifest(
     name: string,
@@ -203,7 +211,15 @@ export class RegistryApi {
     assertValidName(name);
     const tags = [...new Set(['tag' in reference ? reference.tag : null, ...extraTags].filter((t): t is string => t !== null))];
     tags.forEach(assertValidTag);
-    const result = await this.manifests.put(name, body, contentType, 'digest' in reference ? reference.digest : null, tags);
+    const protection = this.tagProtection;
+    const beforeWrite =
+      protection && tags.length > 0
+        ? async (digest: Digest) => {
+            const states = pushStates(digest, await currentDigests(this.manifests, name, tags));
+            await protection.checkTagChange({ repository: name, action: 'push', origin: 'tag', tags: states, principal: ctx.principal });
+          }
+        : undefined;
+    const result = await this.manifests.put(name, body, contentType, 'digest' in reference ? reference.digest : null, tags, beforeWrite);
     this.changes.notify(name);
     await emit(this.hooks, 'onPush', {
       kind: 'manifest', repository: name, digest: result.digest, mediaType: result.mediaType, size: result.size, tags: result.tags, principal: ctx.principal, request: ctx.request, timestamp: new Date(),
@@ -226,18 +242,43 @@ export class RegistryApi {
     return m;
   }
 
-  /** Delete a manifest by digest (its tags go with it) or just a tag. */
-  async deleteManifest(name: string, reference: Reference, ctx: CallContext = {}): Promise<void> {
+  /**
+   * Delete a manifest by digest (its tags go with it) or just a tag. With tag protection, the
+   * tag, or every tag pointing at the manifest, is checked first.
+   * @param origin what the delete is part of, for tag protection's messages (default: the tag
+   *   or manifest itself; a repository deletion passes `repository`).
+   * @throws RegistryError MANIFEST_UNKNOWN, NAME_UNKNOWN, UNSUPPORTED, DENIED (tag protection)
+   */
+  async deleteManifest(name: string, reference: Reference, ctx: CallContext = {}, origin?: 'repository'): Promise<void> {
     assertValidName(name);
     this.#assertDeletes();
     const timestamp = new Date();
+    const protection = this.tagProtection;
     if ('tag' in reference) {
+      if (protection) {
+        const { digest } = await this.manifests.resolve(name, reference);
+        const tags = deleteStates([{ tag: reference.tag, digest }]);
+        await protection.checkTagChange({ repository: name, action: 'delete', origin: origin ?? 'tag', tags, principal: ctx.principal });
+      }
       await this.manifests.deleteTag(name, reference.tag);
       this.changes.notify(name);
       await emit(this.hooks, 'onDelete', { kind: 'tag', repository: name, tag: reference.tag, principal: ctx.principal, request: ctx.request, timestamp });
       return;
     }
-    await this.manifests.deleteManifest(name, reference.digest);
+    const digest = reference.digest.value;
+    const beforeDelete = protection
+      ? (tags: readonly string[]) =>
+          Promise.resolve(
+            protection.checkTagChange({
+              repository: name,
+              action: 'delete',
+              origin: origin ?? 'manifest',
+              tags: deleteStates(tags.map((tag) => ({ tag, digest }))),
+              principal: ctx.principal,
+            }),
+          )
+      : undefined;
+    await this.manifests.deleteManifest(name, reference.digest, beforeDelete);
     this.changes.notify(name);
     await emit(this.hooks, 'onDelete', { kind: 'manifest', repository: name, digest: reference.digest.value, principal: ctx.principal, request: ctx.request, timestamp });
   }

@@ -15,13 +15,14 @@ import { filterVisible, trustedVisible, type VisibilityFilter } from './visibili
 import { BackgroundWork } from './background-work.js';
 import { RepositoryDeletions, type RepositoryDeletion } from './repository-deletions.js';
 import { RepositoryIndex, type RepositorySummary } from './repository-index.js';
-import { checkRename, isRepository, moveRepositoryFiles } from './repository-rename.js';
+import { checkRename, isRepository, moveRepositoryFiles, type RenameOptions } from './repository-rename.js';
 import { asMover } from '../gc/movers.js';
 import { emit } from '../events/emit.js';
 import { createCleanup, type Cleanup, type CleanupOptions } from '../lifecycle/cleanup/create-cleanup.js';
 import { TagRecordCache } from './tag-record-cache.js';
 import { readTagRecords, type TagRecord } from './tag-records.js';
 import { type Platform, readPlatforms } from './platforms.js';
+import { deleteStates } from '../api/tag-protection.js';
 
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
@@ -175,13 +176,17 @@ export class RegistryManagement {
     };
   }
 
-  /** Delete one tag (the manifest stays). @throws RegistryError MANIFEST_UNKNOWN, UNSUPPORTED */
+  /** Delete one tag (the manifest stays). @throws RegistryError MANIFEST_UNKNOWN, UNSUPPORTED, DENIED (a protected tag) */
   async deleteTag(repository: string, tag: string, ctx: CallContext = {}): Promise<void> {
     assertValidTag(tag);
     await this.api.deleteManifest(repository, { tag }, ctx);
   }
 
-  /** Delete several tags by name; reports each. @throws RegistryError TAG_INVALID for a malformed name (nothing is deleted) */
+  /**
+   * Delete several tags by name; reports each (a protected tag the caller may not delete is
+   * reported in `failed` with the protection's message).
+   * @throws RegistryError TAG_INVALID for a malformed name (nothing is deleted)
+   */
   async deleteTags(repository: string, tags: readonly string[], ctx: CallContext = {}): Promise<BulkDeleteResult> {
     assertValidName(repository);
     const invalid = tags.find((t) => !isValidTag(t));
@@ -203,8 +208,11 @@ export class RegistryManagement {
   }
 
   /**
-   * Delete a repository with all its tags, in the background.
-   * @throws RegistryError NAME_UNKNOWN when it does not exist, UNSUPPORTED when deletes are off.
+   * Delete a repository with all its tags, in the background. With tag protection, all its
+   * tags are checked before the deletion starts: one the caller may not delete (an immutable
+   * tag: anyone) refuses the whole deletion.
+   * @throws RegistryError NAME_UNKNOWN when it does not exist, UNSUPPORTED when deletes are
+   *   off, DENIED (tag protection).
    */
   async deleteRepository(repository: string, ctx: CallContext = {}): Promise<{ job: RepositoryDeletion; done: Promise<RepositoryDeletion> }> {
     assertValidName(repository);
@@ -212,18 +220,28 @@ export class RegistryManagement {
     if (!(await this.api.manifests.repositoryExists(repository))) {
       throw new RegistryError('NAME_UNKNOWN', `repository ${repository} is not known to the registry`, { detail: { name: repository } });
     }
+    await this.#checkRepositoryDelete(repository, ctx);
     const started = this.#deletions.start(repository, ctx);
     this.background.track(started.done);
     return started;
   }
 
   /**
-   * Rename (move) a repository with its images, within its top-level namespace; see
-   * `repository-rename.ts`. Pulls by the new name work as soon as this resolves.
-   * @throws RegistryError NAME_INVALID, NAME_UNKNOWN (no such repository), NAME_CONFLICT (the new name exists)
+   * Rename (move) a repository with its images, within its top-level namespace unless
+   * `options.acrossNamespaces`; see `repository-rename.ts`. Pulls by the new name work as soon
+   * as this resolves.
+   * @param options.acrossNamespaces let the new name be in another top-level namespace (default
+   *   false; for hosts that checked the move themselves, such as a project transfer)
+   * @throws RegistryError NAME_INVALID, NAME_UNKNOWN (no such repository), NAME_CONFLICT (the new
+   *   name exists), UNAVAILABLE (a garbage collection is running)
    */
-  async renameRepository(from: string, to: string, ctx: CallContext = {}): Promise<{ from: string; to: string; files: number }> {
-    checkRename(from, to);
+  async renameRepository(
+    from: string,
+    to: string,
+    ctx: CallContext = {},
+    options: RenameOptions = {},
+  ): Promise<{ from: string; to: string; files: number }> {
+    checkRename(from, to, options);
     const driver = this.api.options.storage;
     return this.#renames.run(async () => {
       if (!(await isRepository(driver, from))) {
@@ -239,6 +257,15 @@ export class RegistryManagement {
       await emit(this.api.hooks, 'onRename', { repository: from, to, files, principal: ctx.principal, request: ctx.request, timestamp: new Date() });
       return { from, to, files };
     });
+  }
+
+  async #checkRepositoryDelete(repository: string, ctx: CallContext): Promise<void> {
+    const protection = this.api.tagProtection;
+    if (!protection) return;
+    const records = await readTagRecords(this.api, repository);
+    if (records.length === 0) return;
+    const tags = deleteStates(records.map((r) => ({ tag: r.name, digest: r.digest })));
+    await protection.checkTagChange({ repository, action: 'delete', origin: 'repository', tags, principal: ctx.principal });
   }
 
   /** Status of a repository deletion started in this process (callers check access to its `repository`). */

@@ -69,12 +69,12 @@ export class RepositoryDeletions {
     try {
       const tags = await this.api.manifests.tags(name).catch(() => [] as string[]);
       for (const tag of tags) {
-        await this.api.deleteManifest(name, { tag }, ctx).catch(ignoreGone);
+        await this.api.deleteManifest(name, { tag }, ctx, 'repository').catch(ignoreGone);
         update({ tagsDeleted: job.tagsDeleted + 1 });
       }
       const revisions = await this.#revisions(name);
       for (const digest of revisions) {
-        await this.api.deleteManifest(name, { digest: parseDigest(digest) }, ctx).catch(ignoreGone);
+        await this.api.deleteManifest(name, { digest: parseDigest(digest) }, ctx, 'repository').catch(ignoreGone);
         update({ manifestsDeleted: job.manifestsDeleted + 1 });
       }
       await this.api.options.storage.delete(pathFor({ kind: 'repository', name })).catch(ignoreGone);

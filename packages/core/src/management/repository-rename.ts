@@ -9,8 +9,12 @@
  * in progress under the old name finds its session gone and starts again.
  *
  * Repositories nested below the old name (`team/app/api` under `team/app`) are separate
- * repositories and do not move. A rename stays inside its top-level namespace (GitLab's rule for
- * moving projects keeps group-level permissions meaningful).
+ * repositories and do not move. A rename stays inside its top-level namespace by default: the
+ * plain management API cannot know whether the new namespace's owners agreed to receive the
+ * images. A host that has checked that itself (a project transfer under the access model's
+ * rules: the target group exists, the caller may create projects in it) passes
+ * `acrossNamespaces`. Such a move is not weighed against the new namespace's storage quota,
+ * since nothing is uploaded; the host decides whether a transfer may push it over.
  *
  * Schema 1 manifests carry the repository name inside their signed payload; re-signing would
  * change their digest, so they move as they are and keep naming the old repository inside.
@@ -29,16 +33,27 @@ const ORDER = ['_layers', '_referrers', '_manifests/revisions', '_manifests/tags
 /** Moves at once per directory. */
 const CONCURRENCY = 16;
 
+/** Options of a rename. */
+export interface RenameOptions {
+  /**
+   * Allow the new name to be in another top-level namespace (default false). Only for hosts
+   * that vouch for the move, e.g. a project transfer checked against the access model.
+   */
+  readonly acrossNamespaces?: boolean;
+}
+
 /**
  * Check that `from` can become `to`.
- * @throws RegistryError NAME_INVALID for an invalid name, the same name, or another top-level namespace.
+ * @param options.acrossNamespaces allow another top-level namespace (default false)
+ * @throws RegistryError NAME_INVALID for an invalid name, the same name, or (without
+ *   `acrossNamespaces`) another top-level namespace.
  */
-export function checkRename(from: string, to: string): void {
+export function checkRename(from: string, to: string, options: RenameOptions = {}): void {
   assertValidName(from);
   assertValidName(to);
   if (from === to) throw new RegistryError('NAME_INVALID', 'the new name is the current name');
   const top = (n: string) => n.split('/')[0];
-  if (top(from) !== top(to)) {
+  if (!options.acrossNamespaces && top(from) !== top(to)) {
     throw new RegistryError('NAME_INVALID', `a repository moves within its top-level namespace: ${JSON.stringify(top(from))} cannot become ${JSON.stringify(top(to))}`);
   }
 }

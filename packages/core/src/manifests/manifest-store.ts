@@ -63,6 +63,8 @@ export class ManifestStore {
   /**
    * Validate and store a manifest, then point `tags` at it.
    * @param expectedDigest when PUT by digest: the body must have it.
+   * @param beforeWrite called with the manifest's digest once the body is known valid, before
+   *   anything is stored; what it throws refuses the push (tag protection, api/tag-protection.ts).
    * @throws RegistryError MANIFEST_INVALID, MANIFEST_UNVERIFIED, DIGEST_INVALID,
    *   MANIFEST_BLOB_UNKNOWN (one error per missing digest, at most 100, then one saying how
    *   many more), NAME_INVALID / TAG_INVALID for a schema 1 manifest whose embedded name or
@@ -74,6 +76,7 @@ export class ManifestStore {
     contentType: string | null,
     expectedDigest: Digest | null,
     tags: readonly string[],
+    beforeWrite?: (digest: Digest) => Promise<void>,
   ): Promise<PutManifestResult> {
     const parsed = await parseManifest(body, contentType);
     const algorithm = expectedDigest?.algorithm ?? 'sha256';
@@ -92,6 +95,7 @@ export class ManifestStore {
         throw new RegistryError('TAG_INVALID', `the schema 1 manifest names tag ${JSON.stringify(parsed.embedded.tag.slice(0, 140))}, but it was pushed as ${JSON.stringify(urlTag)}`);
       }
     }
+    await beforeWrite?.(digest);
     // While a garbage collection may run, what the manifest reuses is touched (gc/protocol.ts).
     const gc = this.#gc ? await this.#gc.observe() : NO_GC;
     await this.#checkReferences(name, parsed, gc.active ? gc.runs : null);
@@ -175,17 +179,28 @@ export class ManifestStore {
 
   /**
    * Delete a manifest and every tag pointing at it.
+   * @param beforeDelete called with the tags pointing at the manifest (in lexical order, when
+   *   there are any) before anything is deleted; what it throws refuses the delete.
    * @returns the link that was deleted and the tags removed.
    * @throws RegistryError MANIFEST_UNKNOWN / NAME_UNKNOWN
    */
-  async deleteManifest(name: string, digest: Digest): Promise<{ link: ManifestLink; tags: string[] }> {
+  async deleteManifest(
+    name: string,
+    digest: Digest,
+    beforeDelete?: (tags: readonly string[]) => Promise<void>,
+  ): Promise<{ link: ManifestLink; tags: string[] }> {
     const link = await this.resolve(name, { digest });
-    const removed: string[] = [];
+    const pointing: string[] = [];
     const tags = await this.tags(name).catch(() => [] as string[]);
     // A repository can have any number of tags: a bounded number of reads at a time.
     await mapInBatches(tags, TAG_CONCURRENCY, async (tag) => {
       const tagLink = await this.resolve(name, { tag }).catch(() => null);
-      if (tagLink?.digest !== digest.value) return;
+      if (tagLink?.digest === digest.value) pointing.push(tag);
+    });
+    pointing.sort(lexical);
+    if (beforeDelete && pointing.length > 0) await beforeDelete(pointing);
+    const removed: string[] = [];
+    await mapInBatches(pointing, TAG_CONCURRENCY, async (tag) => {
       await this.driver.delete(pathFor({ kind: 'tag', name, tag })).catch(notFoundAs(undefined));
       removed.push(tag);
     });

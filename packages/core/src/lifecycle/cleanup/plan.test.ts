@@ -27,6 +27,14 @@ describe('cleanup algorithm', () => {
     expect(plan.kept).toEqual([]);
   });
 
+  it('should keep protected tags, which count towards keep_n like preserved ones', () => {
+    const locked = { ...tag('v2', 1), protected: true };
+    const plan = planCleanup([tag('a', 30), tag('b', 20), locked, { ...tag('v1', 40), protected: true }], rules({ keepN: 2 }), now);
+    expect(keptBy(plan, 'keep_n')).toEqual(['v2', 'b']);
+    expect(keptBy(plan, 'protected')).toEqual(['v1']);
+    expect(names(plan.delete)).toEqual(['a']);
+  });
+
   it('should never delete latest', () => {
     const plan = planCleanup([tag('latest', 400), tag('old', 400)], rules(), now);
     expect(names(plan.delete)).toEqual(['old']);

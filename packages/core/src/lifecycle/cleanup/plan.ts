@@ -11,10 +11,12 @@
  * 6. keep the `keep_n` newest of them;
  * 7. keep those created less than `older_than` ago;
  * 8. keep those matching `name_regex_keep`;
- * 9. delete what is left.
+ * 9. keep protected and immutable tags (GitLab: "protected tags cannot be deleted by cleanup
+ *    policies"; see api/tag-protection.ts);
+ * 10. delete what is left.
  *
- * Because `name_regex_keep` comes after `keep_n` (step 8), preserved tags count towards
- * `keep_n`. A tag whose creation time is unknown sorts as if created now (so `keep_n` keeps it
+ * Because `name_regex_keep` and protection come after `keep_n` (steps 8 and 9), preserved and
+ * protected tags count towards `keep_n`. A tag whose creation time is unknown sorts as if created now (so `keep_n` keeps it
  * first) and is never older than `older_than`, as in GitLab: a tag of unknown age is never
  * expired by age. Equal times sort by name, the greater name first.
  * @module
@@ -28,6 +30,8 @@ export interface CleanupTag {
   readonly digest: string | null;
   /** When the tag was created; `null` when unknown. */
   readonly createdAt: Date | null;
+  /** Protected or immutable (the registry's tag protection says so): never deleted. */
+  readonly protected?: boolean;
 }
 
 /** A policy (or bulk-delete request) ready to apply. */
@@ -43,7 +47,7 @@ export interface CleanupRules {
 }
 
 /** Why a tag survives: the step that kept it. */
-export type KeptReason = 'latest' | 'name_regex' | 'no_manifest' | 'keep_n' | 'older_than' | 'name_regex_keep';
+export type KeptReason = 'latest' | 'name_regex' | 'no_manifest' | 'keep_n' | 'older_than' | 'name_regex_keep' | 'protected';
 
 export interface CleanupPlan {
   /** Tags to delete, oldest first (so a run cut short has removed the oldest). */
@@ -85,6 +89,7 @@ export function planCleanup(tags: readonly CleanupTag[], rules: CleanupRules, no
   }
   const preserve = rules.nameRegexKeep;
   if (preserve) list = list.filter(keep('name_regex_keep', (t) => preserve.matches(t.name)));
+  list = list.filter(keep('protected', (t) => t.protected === true));
 
   return { delete: list.reverse(), kept };
 }

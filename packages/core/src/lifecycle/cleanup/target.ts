@@ -16,7 +16,8 @@ export interface CleanupTarget {
   /** The repositories of a project (it and those below it), in lexical order. */
   listRepositories(project: string): Promise<string[]>;
   /**
-   * A repository's tags; `digest` is `null` for a tag whose manifest is missing or unreadable.
+   * A repository's tags; `digest` is `null` for a tag whose manifest is missing or unreadable,
+   * and `protected` marks the tags the registry's tag protection keeps from automated deletes.
    * @throws RegistryError NAME_UNKNOWN when the repository does not exist (the runner skips it).
    */
   listTags(repository: string): Promise<CleanupTag[]>;
@@ -43,7 +44,8 @@ export interface RegistryCleanupTargetOptions {
 /**
  * A target over a registry's programmatic API. Deletes go through `api.deleteManifest`, so
  * `onDelete` hooks fire and a registry with deletes turned off refuses them (each is recorded
- * as a failure). A tag's creation time is its `createdAt`, else its `updatedAt`, else the
+ * as a failure); so does tag protection, should a tag become protected between the listing
+ * and its delete. The listing marks the tags tag protection keeps (`protected`). A tag's creation time is its `createdAt`, else its `updatedAt`, else the
  * manifest's `pushedAt` (tags written before Wharf recorded times), else unknown.
  * @example
  * const target = registryCleanupTarget(registry.api);
@@ -90,7 +92,11 @@ export function registryCleanupTarget(api: RegistryApi, options: RegistryCleanup
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
-      return out.filter((t): t is CleanupTag => t !== null);
+      const tags = out.filter((t): t is CleanupTag => t !== null);
+      const protection = api.tagProtection;
+      if (!protection || tags.length === 0) return tags;
+      const kept = await protection.protectedTags(repository, tags.map((t) => t.name));
+      return tags.map((t) => (kept.has(t.name) ? { ...t, protected: true } : t));
     },
 
     async deleteTag(repository, tag) {

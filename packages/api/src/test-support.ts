@@ -1,0 +1,77 @@
+/**
+ * A world for the API's tests: an access store in a temporary directory (cheap password hashes),
+ * a registry on memory storage, the API mounted at `/api/v4` beside the registry's `/v2`, and a
+ * few users, groups and projects. `call` sends a request with a token, JSON body or form.
+ * @module
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccessStore } from '@wharf/access';
+import { createRegistry, MemoryStorage, type Registry } from '@wharf/core';
+import { Hono } from 'hono';
+import { afterEach } from 'vitest';
+import { createGitLabApi } from './gitlab-api.js';
+
+export const PASSWORD = 'password-123';
+export const ORIGIN = 'http://registry.test';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+export interface World {
+  readonly store: AccessStore;
+  readonly registry: Registry;
+  readonly app: Hono;
+  /** Personal access tokens with the `api` scope, by username. */
+  readonly tokens: Readonly<Record<string, string>>;
+  call(path: string, init?: { method?: string; token?: string; json?: unknown; form?: Record<string, string>; headers?: Record<string, string> }): Promise<Response>;
+}
+
+/**
+ * Users `root` (admin), `olga` (owner of group `team`), `mara` (maintainer of `team/app`),
+ * `dev` (developer of `team/app`), `rita` (reporter of `team`), `eve` (no role); groups `team`
+ * (public), `team/sub`, `other`; projects `team/app` (private, id 1), `team/web` (public),
+ * `team/sub/svc`, `other/lib`.
+ */
+export async function world(): Promise<World> {
+  const dir = await mkdtemp(join(tmpdir(), 'wharf-api-'));
+  dirs.push(dir);
+  const store = await AccessStore.open(dir, { passwordCost: 10 });
+  for (const username of ['root', 'olga', 'mara', 'dev', 'rita', 'eve']) await store.createUser({ username, password: PASSWORD, admin: username === 'root' });
+  await store.createGroup({ path: 'team', visibility: 'public' });
+  await store.createGroup({ path: 'team/sub' });
+  await store.createGroup({ path: 'other' });
+  await store.createProject({ path: 'team/app' });
+  await store.createProject({ path: 'team/web', visibility: 'public' });
+  await store.createProject({ path: 'team/sub/svc' });
+  await store.createProject({ path: 'other/lib' });
+  await store.addMember({ group: 'team', user: 'olga', role: 'owner' });
+  await store.addMember({ group: 'team', user: 'rita', role: 'reporter' });
+  await store.addMember({ project: 'team/app', user: 'mara', role: 'maintainer' });
+  await store.addMember({ project: 'team/app', user: 'dev', role: 'developer' });
+  const tokens: Record<string, string> = {};
+  for (const username of ['root', 'olga', 'mara', 'dev', 'rita', 'eve']) {
+    tokens[username] = (await store.createPersonalAccessToken({ user: username, name: 'api', scopes: ['api'] })).secret;
+  }
+  const registry = createRegistry({ storage: new MemoryStorage() });
+  const app = new Hono();
+  app.route('/api/v4', createGitLabApi({ store, management: registry.management, throttle: false }));
+  app.route('/', registry.app);
+  const call: World['call'] = async (path, init = {}) => {
+    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    if (init.token !== undefined) headers['PRIVATE-TOKEN'] = init.token;
+    let body: string | undefined;
+    if (init.json !== undefined) {
+      headers['Content-Type'] ??= 'application/json';
+      body = JSON.stringify(init.json);
+    } else if (init.form) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(init.form).toString();
+    }
+    return app.request(`${ORIGIN}/api/v4${path}`, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
+  };
+  return { store, registry, app, tokens, call };
+}
