@@ -1,6 +1,7 @@
 /**
  * The standalone server's application: the registry over `<data>` and, with token auth (the
- * default), everything around it — the token service at `/auth`, the admin API at `/api/v1`,
+ * default), everything around it — the token service at `/auth`, GitLab's REST API at `/api/v4`
+ * (`@wharf/api`), the earlier admin API at `/api/v1`,
  * GitLab-style users, projects and tokens in `<data>/access`, and the signing keys in
  * `<data>/auth/keys.json`.
  *
@@ -22,6 +23,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { type ClientAddress, combineHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, LoginThrottle } from '@wharf/core';
 import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi, explainRegistryOff, PasswordQueue, registryEnabled } from '@wharf/access';
+import { createGitLabApi } from '@wharf/api';
 import { FsStorage } from '@wharf/storage-fs';
 import type { StorageDriver } from '@wharf/core';
 import type { ServeConfig } from './config.js';
@@ -142,6 +144,8 @@ export async function createStandaloneApp(
     await next();
   });
   app.route('/auth', tokens.app);
+  // GitLab's REST API v4 (users, groups, projects, tokens, the container registry), as the user guide automates it.
+  app.route('/api/v4', createGitLabApi({ store, management: registry.management, throttle, passwords, clientAddress, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...trusted }));
   // Before the admin API: its Basic-auth middleware covers /api/v1/*.
   app.route('/api/v1/registry', registry.managementRoutes({ authorize: createManagementAuthorizer(accessHooks, verifier, throttle, clientAddress), ...trusted }));
   app.route('/api/v1', createAdminApi(store, { throttle, passwords, clientAddress, ...trusted }));
