@@ -21,6 +21,12 @@ import { openApiDocument } from './http/openapi.js';
 import { type ApiEnv, RouteTable } from './http/route-table.js';
 import type { ApiDeps } from './deps.js';
 import { projectRoutes } from './projects/project-routes.js';
+import { registryRoutes } from './registry/registry-routes.js';
+import { protectionRoutes } from './registry/protection-routes.js';
+import { userRoutes } from './users/user-routes.js';
+import { tokenRoutes } from './tokens/token-routes.js';
+import { groupRoutes } from './groups/group-routes.js';
+import { memberRoutes } from './members/member-routes.js';
 
 /** Largest request body the API reads. */
 export const API_BODY_MAX_BYTES = 64 * 1024;
@@ -48,6 +54,12 @@ const ACCESS_STATUS = { NOT_FOUND: 404, CONFLICT: 409, INVALID: 400, LOCKED: 503
 export function apiRoutes(deps: ApiDeps): RouteTable {
   const table = new RouteTable();
   projectRoutes(table, deps);
+  groupRoutes(table, deps);
+  memberRoutes(table, deps);
+  userRoutes(table, deps);
+  tokenRoutes(table, deps);
+  registryRoutes(table, deps);
+  protectionRoutes(table, deps);
   return table;
 }
 
