@@ -54,7 +54,7 @@ export type { CredentialContext } from './auth/credential-context.js';
 export { checkPasswordCredentials, type AuthenticationInput } from './auth/authenticate.js';
 export { jobTokenCredential, personalAccessTokenCredential } from './auth/token-credentials.js';
 export { describeNamespace, describeNamespaceForUser, explainRegistryOff, type NamespaceView } from './auth/namespace-view.js';
-export { registryEnabled } from './model/namespaces.js';
+export { registryAccessLevel, registryEnabled, registryMembersOnly } from './model/namespaces.js';
 export { TOKEN_PREFIXES } from './auth/secrets.js';
 export { bootstrapAdmin, BOOTSTRAP_ADMIN, type BootstrapResult } from './bootstrap.js';
 export { createAdminApi, ADMIN_BODY_MAX_BYTES, type AdminApiOptions } from './admin-api/admin-api.js';

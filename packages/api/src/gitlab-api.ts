@@ -21,6 +21,7 @@ import { openApiDocument } from './http/openapi.js';
 import { type ApiEnv, RouteTable } from './http/route-table.js';
 import type { ApiDeps } from './deps.js';
 import { projectRoutes } from './projects/project-routes.js';
+import { transferRoute } from './projects/transfer-route.js';
 import { registryRoutes } from './registry/registry-routes.js';
 import { protectionRoutes } from './registry/protection-routes.js';
 import { userRoutes } from './users/user-routes.js';
@@ -54,6 +55,7 @@ const ACCESS_STATUS = { NOT_FOUND: 404, CONFLICT: 409, INVALID: 400, LOCKED: 503
 export function apiRoutes(deps: ApiDeps): RouteTable {
   const table = new RouteTable();
   projectRoutes(table, deps);
+  transferRoute(table, deps);
   groupRoutes(table, deps);
   memberRoutes(table, deps);
   userRoutes(table, deps);

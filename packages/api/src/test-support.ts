@@ -4,6 +4,7 @@
  * few users, groups and projects. `call` sends a request with a token, JSON body or form.
  * @module
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,4 +75,38 @@ export async function world(): Promise<World> {
     return app.request(`${ORIGIN}/api/v4${path}`, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
   };
   return { store, registry, app, tokens, call };
+}
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const digestOf = (b: Uint8Array | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+/**
+ * Push a small image (a config and one random layer) to `name:reference` straight into the
+ * world's registry (no authentication on it). @returns the manifest's digest
+ */
+export async function pushImage(w: Pick<World, 'registry'>, name: string, reference: string): Promise<string> {
+  const blob = async (content: Uint8Array<ArrayBuffer>) => {
+    const digest = digestOf(content);
+    const r = await w.registry.app.request(`/v2/${name}/blobs/uploads/?digest=${digest}`, { method: 'POST', body: content });
+    if (r.status !== 201) throw new Error(`push blob: ${r.status} ${await r.text()}`);
+    return { digest, size: content.byteLength };
+  };
+  const config = await blob(new TextEncoder().encode(JSON.stringify({ architecture: 'amd64', os: 'linux', nonce: randomBytes(8).toString('hex') })));
+  const layer = await blob(new Uint8Array(randomBytes(64)));
+  const body = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }],
+  });
+  const r = await w.registry.app.request(`/v2/${name}/manifests/${reference}`, { method: 'PUT', body, headers: { 'Content-Type': OCI_MANIFEST } });
+  if (r.status !== 201) throw new Error(`push manifest: ${r.status} ${await r.text()}`);
+  return digestOf(body);
+}
+
+/** The tags of `name` as `/v2` lists them, or `null` when the repository is unknown. */
+export async function v2Tags(w: Pick<World, 'registry'>, name: string): Promise<string[] | null> {
+  const r = await w.registry.app.request(`/v2/${name}/tags/list`);
+  if (r.status === 404) return null;
+  return ((await r.json()) as { tags: string[] }).tags;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { MemberInfo } from '../store/access-store.js';
-import { registryEnabled } from '../model/namespaces.js';
+import { registryAccessLevel, registryEnabled } from '../model/namespaces.js';
 import { ACCESS_LEVELS } from '../model/roles.js';
 import type { GroupRecord, ProjectRecord } from '../model/schema.js';
 import type { DeployTokenInfo, JobInfo, PersonalAccessTokenInfo, UserInfo } from '../model/views.js';
@@ -43,7 +43,7 @@ export function presentProject(project: ProjectRecord) {
     path_with_namespace: project.path,
     namespace_id: project.groupId,
     visibility: project.visibility,
-    container_registry_access_level: registryEnabled(project) ? 'enabled' : 'disabled',
+    container_registry_access_level: registryAccessLevel(project),
     container_registry_enabled: registryEnabled(project),
     created_at: project.createdAt,
   };

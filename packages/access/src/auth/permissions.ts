@@ -15,12 +15,16 @@
  * for the guide's `delete_image` job); elsewhere it may not push or delete.
  * Every credential may at least do what anonymous may (pull public projects).
  *
+ * A project whose registry is `private` (GitLab's "Only project members") drops the
+ * visibility rules: only members (by role), administrators, the project's deploy tokens and
+ * jobs of members may use it.
+ *
  * A project whose container registry is turned off allows nothing to anyone, administrators
  * and deploy tokens included (GitLab's `container_registry_access_level: disabled`).
  * @module
  */
 import type { AccessState } from '../model/access-state.js';
-import { registryEnabled } from '../model/namespaces.js';
+import { registryEnabled, registryMembersOnly } from '../model/namespaces.js';
 import { type DeployTokenScope, type PatScope, type Role, roleAtLeast, strongerRole } from '../model/roles.js';
 import type { ProjectRecord, UserRecord } from '../model/schema.js';
 import type { CredentialContext } from './credential-context.js';
@@ -50,14 +54,14 @@ export function effectiveRole(state: AccessState, userId: string, project: Proje
 
 /** What anybody, logged in or not, may do. */
 export function anonymousActions(project: ProjectRecord): Set<RegistryAction> {
-  return new Set(project.visibility === 'public' ? ['pull'] : []);
+  return new Set(project.visibility === 'public' && !registryMembersOnly(project) ? ['pull'] : []);
 }
 
 /** What a user may do, from admin flag, role and visibility. */
 export function userActions(state: AccessState, user: UserRecord, project: ProjectRecord): Set<RegistryAction> {
   if (user.admin) return new Set(REGISTRY_ACTIONS);
   const actions = anonymousActions(project);
-  if (project.visibility === 'internal' && !user.external) actions.add('pull');
+  if (project.visibility === 'internal' && !user.external && !registryMembersOnly(project)) actions.add('pull');
   const role = effectiveRole(state, user.id, project);
   if (roleAtLeast(role, 'reporter')) actions.add('pull');
   if (roleAtLeast(role, 'developer')) actions.add('push');

@@ -3,7 +3,7 @@
  * project also its container registry, `--container-registry enabled|disabled`), delete.
  * @module
  */
-import { registryEnabled } from '../model/namespaces.js';
+import { registryAccessLevel } from '../model/namespaces.js';
 import { CONTAINER_REGISTRY_ACCESS_LEVELS, type ContainerRegistryAccessLevel, VISIBILITIES } from '../model/roles.js';
 import type { GroupRecord, ProjectRecord } from '../model/schema.js';
 import type { AccessStore } from '../store/access-store.js';
@@ -21,7 +21,7 @@ interface NamespaceApi {
 const VISIBILITY_FLAG = { visibility: { type: 'string' } } as const;
 const UPDATE_FLAGS = { ...VISIBILITY_FLAG, 'container-registry': { type: 'string' } } as const;
 
-const registryColumn = (item: GroupRecord | ProjectRecord) => ('groupId' in item ? (registryEnabled(item) ? 'enabled' : 'disabled') : '');
+const registryColumn = (item: GroupRecord | ProjectRecord) => ('groupId' in item ? registryAccessLevel(item) : '');
 
 function namespaceNoun(kind: 'group' | 'project', api: NamespaceApi, example: string, deleteNote: string): Noun {
   return {

@@ -174,6 +174,16 @@ export function registryEnabled(project: Pick<ProjectRecord, 'containerRegistryA
   return project.containerRegistryAccessLevel !== 'disabled';
 }
 
+/** A project's registry setting; files from before the setting have none: `enabled`. */
+export function registryAccessLevel(project: Pick<ProjectRecord, 'containerRegistryAccessLevel'>): ContainerRegistryAccessLevel {
+  return project.containerRegistryAccessLevel ?? 'enabled';
+}
+
+/** Whether only members may use the project's registry (`private`), whatever its visibility. */
+export function registryMembersOnly(project: Pick<ProjectRecord, 'containerRegistryAccessLevel'>): boolean {
+  return project.containerRegistryAccessLevel === 'private';
+}
+
 /**
  * Turn a project's container registry on or off. Nothing else changes: images, tags, cleanup
  * policies, members and tokens all stay, and turning it on again restores access as it was.

@@ -25,11 +25,14 @@ export type PatScope = (typeof PAT_SCOPES)[number];
 
 /**
  * A project's container registry setting (GitLab's `container_registry_access_level`):
- * `enabled` (the default) or `disabled`. While disabled, nobody may pull, push or delete the
- * project's images, administrators and deploy tokens included; nothing is deleted, and enabling
- * it again restores everything.
+ * `enabled` (the default: whoever may see the project may pull, by its visibility and their
+ * role), `private` (only the project's members — direct or through its groups — and
+ * administrators; a public or internal project's images are then hidden from everyone else),
+ * or `disabled`. While disabled, nobody may pull, push or delete the project's images,
+ * administrators and deploy tokens included; nothing is deleted, and enabling it again restores
+ * everything.
  */
-export const CONTAINER_REGISTRY_ACCESS_LEVELS = ['enabled', 'disabled'] as const;
+export const CONTAINER_REGISTRY_ACCESS_LEVELS = ['enabled', 'private', 'disabled'] as const;
 export type ContainerRegistryAccessLevel = (typeof CONTAINER_REGISTRY_ACCESS_LEVELS)[number];
 
 /** Scopes a deploy token may carry. */

@@ -5,7 +5,7 @@
  * the last path segment and the git-only fields are absent rather than invented.
  * @module
  */
-import { type AccessState, type GroupRecord, type ProjectRecord, registryEnabled } from '@wharf/access';
+import { type AccessState, type GroupRecord, type ProjectRecord, registryAccessLevel, registryEnabled } from '@wharf/access';
 import type { StoredCleanupPolicy } from '@wharf/core';
 
 const lastSegment = (path: string) => path.slice(path.lastIndexOf('/') + 1);
@@ -62,11 +62,6 @@ export function presentExpirationPolicy(policy: StoredCleanupPolicy | null, next
     name_regex_keep: policy?.name_regex_keep ?? null,
     next_run_at: policy?.enabled ? nextRunAt : null,
   };
-}
-
-/** GitLab's three registry levels, from the access model's setting. */
-export function registryAccessLevel(project: ProjectRecord): 'enabled' | 'private' | 'disabled' {
-  return project.containerRegistryAccessLevel ?? 'enabled';
 }
 
 /** A project as `GET /projects/:id` shows it. */

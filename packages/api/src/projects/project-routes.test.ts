@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allowedActions } from '@wharf/access';
 import { world } from '../test-support.js';
 
 describe('GET /projects/:id', () => {
@@ -96,6 +97,18 @@ describe('PUT /projects/:id', () => {
     expect((await store.getProject('team/app')).containerRegistryAccessLevel).toBe('disabled');
     const on = await call('/projects/1?container_registry_enabled=true', { method: 'PUT', token: tokens.mara });
     expect((await on.json()).container_registry_access_level).toBe('enabled');
+  });
+
+  it("should open a public project's registry to members only with container_registry_access_level=private", async () => {
+    const w = await world();
+    const r = await w.call('/projects/team%2Fweb', { method: 'PUT', token: w.tokens.olga, json: { container_registry_access_level: 'private' } });
+    expect(await r.json()).toMatchObject({ container_registry_access_level: 'private', container_registry_enabled: true, visibility: 'public' });
+    const state = await w.store.state();
+    const web = state.projectByPath('team/web');
+    const olga = state.document.users.get((await w.store.getUser('olga')).id);
+    if (!web || !olga) throw new Error('seed missing');
+    expect([...allowedActions(state, null, web)]).toEqual([]);
+    expect([...allowedActions(state, { kind: 'user', user: olga }, web)].sort()).toEqual(['delete', 'pull', 'push']);
   });
 
   it('should refuse a developer with 403 and leave the settings alone', async () => {

@@ -21,6 +21,9 @@ import { boolParam, intParam } from '../http/input.js';
 import { decodeCursor, encodeCursor, keysetHeaders, keysetParams, offsetPage, pageOf } from '../http/pagination.js';
 import type { ApiContext, RouteTable } from '../http/route-table.js';
 import { presentProject, type Urls } from '../presenters/namespaces.js';
+import { moveProjectWithImages } from './move-project.js';
+import { projectRepositories } from './project-repositories.js';
+import { registryContext } from '../registry/call-context.js';
 
 /** The cleanup policy fields GitLab takes inside `container_expiration_policy_attributes`. */
 export const expirationPolicyAttributes = z
@@ -47,7 +50,7 @@ const projectFields = {
 const editInput = z.object({
   ...projectFields,
   name: z.string().max(255).optional().describe('Must equal the last segment of the path (Wharf has no display names)'),
-  path: z.string().max(255).optional().describe('A new last path segment: the project and its images move (see transfer)'),
+  path: z.string().max(255).optional().describe('A new last path segment: the project moves, and its images with it (GitLab refuses this for a project with images)'),
 });
 
 const createInput = z.object({
@@ -224,8 +227,10 @@ export function projectRoutes(table: RouteTable, deps: ApiDeps): void {
       const segment = project.path.slice(project.path.lastIndexOf('/') + 1);
       if (input.name !== undefined && input.name !== segment && input.name !== input.path)
         throw badRequest('name must equal the path: Wharf has no display names');
-      if (input.path !== undefined && input.path !== segment) throw badRequest('changing the path is not available yet');
-      if (input.visibility !== undefined) requireProjectLevel(state, caller, project, 'owner');
+      const newPath = input.path !== undefined && input.path !== segment ? `${project.path.slice(0, project.path.lastIndexOf('/'))}/${input.path}` : null;
+      if (input.visibility !== undefined || newPath !== null) requireProjectLevel(state, caller, project, 'owner');
+      // The path first: the settings below then apply to the project where it now is.
+      if (newPath !== null) project = (await moveProjectWithImages(deps, project, newPath, 'path', registryContext(caller))).project;
       if (input.container_expiration_policy_attributes) await saveExpirationPolicy(deps, project, input.container_expiration_policy_attributes);
       if (input.visibility !== undefined && input.visibility !== project.visibility)
         project = await deps.store.setProjectVisibility(project.id, input.visibility);
@@ -250,9 +255,9 @@ export function projectRoutes(table: RouteTable, deps: ApiDeps): void {
       const caller = c.get('caller');
       const project = findProject(state, caller, c.req.param('id') ?? '');
       requireProjectLevel(state, caller, project, 'owner');
-      const names = await deps.management.index.names(project.path);
+      const names = await projectRepositories(deps.management, project.path);
       await deps.store.deleteProject(project.id);
-      for (const name of names) await deps.management.deleteRepository(name, { principal: caller }).catch(() => {});
+      for (const name of names) await deps.management.deleteRepository(name, registryContext(caller)).catch(() => {});
       await deps.management.cleanup.policies.delete(project.path).catch(() => false);
       return c.json({ message: '202 Accepted' }, 202);
     },
