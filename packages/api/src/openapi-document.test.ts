@@ -20,7 +20,7 @@ describe('the OpenAPI document at /api/v4/openapi.json', () => {
   it('should be a valid OpenAPI 3.1 document', async () => {
     const { document } = await served();
     expect(document.openapi).toBe('3.1.0');
-    const result = await new Validator().validate(document as unknown as object);
+    const result = await new Validator().validate(document as unknown as Record<string, unknown>);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
   });
