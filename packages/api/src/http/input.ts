@@ -63,18 +63,29 @@ export async function bodyParams(request: Request): Promise<Params> {
 }
 
 /** The first problem zod found, as Grape words it: `<param> is invalid` / `<param> is missing`. */
-export function describeIssue(error: z.ZodError): string {
+export function describeIssue(error: z.ZodError, params?: unknown): string {
   const issue = error.issues[0];
   if (!issue) return 'parameters are invalid';
   const name = issue.path.map(String).join('.').slice(0, 200) || 'body';
-  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+  // Judged on the input rather than the message: a union (intParam) reports a missing value as
+  // "Invalid input", not as an undefined received.
+  const missing = issue.path.length > 0 && params !== undefined ? valueAt(params, issue.path) === undefined : issue.code === 'invalid_type' && /received undefined/.test(issue.message);
   return missing ? `${name} is missing` : `${name} is invalid: ${issue.message.slice(0, 300)}`;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
 }
 
 /** Validate parameters against a schema. @throws ApiError 400 `{ "error": "<param> is …" }` */
 export function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {
   const result = schema.safeParse(params);
-  if (!result.success) throw badParameter(describeIssue(result.error));
+  if (!result.success) throw badParameter(describeIssue(result.error, params));
   return result.data;
 }
 

@@ -26,6 +26,11 @@ export type ApiContext = Context<ApiEnv>;
 export interface RouteAccess {
   readonly auth: 'public' | 'user';
   readonly jobToken?: boolean;
+  /**
+   * A personal access token of any scope may call it (GitLab's rule for a token reading or
+   * revoking itself: `/personal_access_tokens/self`).
+   */
+  readonly anyScope?: boolean;
 }
 
 /** A documented response. */
@@ -64,6 +69,7 @@ export const PATH_PARAMETERS: Readonly<Record<string, string>> = {
   token_id: 'The numeric id of the token',
   protection_rule_id: 'The numeric id of the rule',
   deploy_token_id: 'The numeric id of the deploy token',
+  job_id: 'The numeric id of the CI job',
 };
 
 function isRead(method: HttpMethod): boolean {
@@ -74,12 +80,13 @@ function isRead(method: HttpMethod): boolean {
 function checkAccess(c: ApiContext, route: RouteDefinition): void {
   const caller = c.get('caller');
   if (caller.kind === 'job' && !route.access.jobToken) throw forbidden('a CI job token cannot use this endpoint');
+  const scoped = caller.kind === 'user' && caller.token && !route.access.anyScope ? caller.token.scopes : null;
   if (route.access.auth === 'public') {
-    if (caller.kind === 'user' && caller.token) checkScopes(caller.token.scopes, route.method);
+    if (scoped) checkScopes(scoped, route.method);
     return;
   }
   if (caller.kind === 'anonymous') throw unauthorized();
-  if (caller.kind === 'user' && caller.token) checkScopes(caller.token.scopes, route.method);
+  if (scoped) checkScopes(scoped, route.method);
 }
 
 /** GitLab's scope rule for the REST API: `api` for everything, `read_api` for reads. */
