@@ -1,7 +1,7 @@
 /**
  * The standalone server's application: the registry over `<data>` and, with token auth (the
  * default), everything around it — the token service at `/auth`, GitLab's REST API at `/api/v4`
- * (`@wharf/api`), the earlier admin API at `/api/v1`,
+ * (`@wharf/api`), the earlier admin API at `/api/v1` (deprecated: an alias kept for old scripts),
  * GitLab-style users, projects and tokens in `<data>/access`, and the signing keys in
  * `<data>/auth/keys.json`.
  *
@@ -41,6 +41,9 @@ export { accessDir, keyFilePath };
 
 /** The tokens' audience and the challenge's `service`. */
 export const SERVICE = 'wharf-registry';
+/** When `/api/v1` was deprecated in favour of `/api/v4` (seconds since the epoch: 2026-12-05). */
+export const V1_DEPRECATED_AT = 1_796_428_800;
+
 /** The tokens' issuer. */
 export const ISSUER = 'wharf-token-service';
 
@@ -146,6 +149,14 @@ export async function createStandaloneApp(
   app.route('/auth', tokens.app);
   // GitLab's REST API v4 (users, groups, projects, tokens, the container registry), as the user guide automates it.
   app.route('/api/v4', createGitLabApi({ store, management: registry.management, throttle, passwords, clientAddress, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...trusted }));
+  // /api/v1 is the earlier admin and management API, kept as a deprecated alias of /api/v4 for
+  // scripts written against it; it says so on every answer (RFC 9745's Deprecation, and the
+  // successor's address) and is to be removed.
+  app.use('/api/v1/*', async (c, next) => {
+    await next();
+    c.res.headers.set('Deprecation', `@${V1_DEPRECATED_AT}`);
+    c.res.headers.append('Link', '</api/v4>; rel="successor-version"');
+  });
   // Before the admin API: its Basic-auth middleware covers /api/v1/*.
   app.route('/api/v1/registry', registry.managementRoutes({ authorize: createManagementAuthorizer(accessHooks, verifier, throttle, clientAddress), ...trusted }));
   app.route('/api/v1', createAdminApi(store, { throttle, passwords, clientAddress, ...trusted }));

@@ -1,0 +1,45 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStandaloneApp, type StandaloneApp, V1_DEPRECATED_AT } from './standalone-app.js';
+
+const PASSWORD = 'admin-password-0123456789';
+const basic = `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`;
+const opened: Array<{ app: StandaloneApp; dir: string }> = [];
+
+afterEach(async () => {
+  for (const { app, dir } of opened.splice(0)) {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+async function standalone(): Promise<StandaloneApp> {
+  const dir = await mkdtemp(join(tmpdir(), 'wharf-standalone-api-'));
+  const app = await createStandaloneApp({ dataDir: dir, auth: 'token', adminPassword: PASSWORD }, { clientAddress: () => '127.0.0.1', log: () => {} });
+  opened.push({ app, dir });
+  return app;
+}
+
+describe("the standalone server's HTTP APIs", () => {
+  it("should serve GitLab's REST API at /api/v4 with the admin's credentials", async () => {
+    const { app } = await standalone();
+    const me = await app.fetch(new Request('http://registry.test/api/v4/user', { headers: { Authorization: basic } }));
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ id: 1, username: 'admin', is_admin: true });
+    const anonymous = await app.fetch(new Request('http://registry.test/api/v4/user'));
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual({ message: '401 Unauthorized' });
+  });
+
+  it('should mark every answer of the deprecated /api/v1 with Deprecation and its successor', async () => {
+    const { app } = await standalone();
+    const r = await app.fetch(new Request('http://registry.test/api/v1/users', { headers: { Authorization: basic } }));
+    expect(r.status).toBe(200);
+    expect(r.headers.get('Deprecation')).toBe(`@${V1_DEPRECATED_AT}`);
+    expect(r.headers.get('Link')).toBe('</api/v4>; rel="successor-version"');
+    const v4 = await app.fetch(new Request('http://registry.test/api/v4/users', { headers: { Authorization: basic } }));
+    expect(v4.headers.get('Deprecation')).toBeNull();
+  });
+});
