@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessStore } from '@wharf/access';
-import { createRegistry, MemoryStorage, type Registry } from '@wharf/core';
+import { createRegistry, MemoryStorage, type Registry, type RegistryOptions } from '@wharf/core';
 import { Hono } from 'hono';
 import { afterEach } from 'vitest';
 import { createGitLabApi } from './gitlab-api.js';
@@ -35,9 +35,9 @@ export interface World {
  * Users `root` (admin), `olga` (owner of group `team`), `mara` (maintainer of `team/app`),
  * `dev` (developer of `team/app`), `rita` (reporter of `team`), `eve` (no role); groups `team`
  * (public), `team/sub`, `other`; projects `team/app` (private, id 1), `team/web` (public),
- * `team/sub/svc`, `other/lib`.
+ * `team/sub/svc`, `other/lib`. `options` go to the registry (a clock, tag protection).
  */
-export async function world(): Promise<World> {
+export async function world(options: Pick<RegistryOptions, 'now' | 'tagProtection'> = {}): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), 'wharf-api-'));
   dirs.push(dir);
   const store = await AccessStore.open(dir, { passwordCost: 10 });
@@ -57,7 +57,7 @@ export async function world(): Promise<World> {
   for (const username of ['root', 'olga', 'mara', 'dev', 'rita', 'eve']) {
     tokens[username] = (await store.createPersonalAccessToken({ user: username, name: 'api', scopes: ['api'] })).secret;
   }
-  const registry = createRegistry({ storage: new MemoryStorage() });
+  const registry = createRegistry({ storage: new MemoryStorage(), ...options });
   const app = new Hono();
   app.route('/api/v4', createGitLabApi({ store, management: registry.management, throttle: false }));
   app.route('/', registry.app);
