@@ -3,7 +3,6 @@
  * renamed. As soon as the rename returns, every tag pulls by the new name with identical
  * digests, the old name is gone, and no request ever got a 5xx.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, type Registry } from '@wharf/core';
 import { FsStorage } from '@wharf/storage-fs';
 import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
+import { LoadClient, type PushedImage } from './load-client.js';
 
-const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-const OCI = 'application/vnd.oci.image.manifest.v1+json';
 const TAGS = 20;
 const PULLERS = 6;
 
@@ -22,45 +20,10 @@ describe('rename under load', () => {
   let registry: Registry;
   let server: NodeRegistryServer;
   let base: string;
-  const fiveHundreds: string[] = [];
-
-  const request = async (path: string, init?: RequestInit) => {
-    const res = await fetch(`${base}${path}`, init);
-    if (res.status >= 500) fiveHundreds.push(`${init?.method ?? 'GET'} ${path}: ${res.status}`);
-    return res;
-  };
-
-  async function pushImage(repo: string, tag: string): Promise<{ digest: string; blobs: string[] }> {
-    const layer = new Uint8Array(randomBytes(32 * 1024));
-    const config = new TextEncoder().encode(JSON.stringify({ architecture: 'amd64', os: 'linux', tag }));
-    for (const b of [layer, config]) {
-      const res = await request(`/v2/${repo}/blobs/uploads/?digest=${sha256(b)}`, { method: 'POST', body: b });
-      expect(res.status).toBe(201);
-    }
-    const body = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length }],
-    });
-    const res = await request(`/v2/${repo}/manifests/${tag}`, { method: 'PUT', body, headers: { 'Content-Type': OCI } });
-    expect(res.status).toBe(201);
-    return { digest: sha256(new TextEncoder().encode(body)), blobs: [sha256(layer), sha256(config)] };
-  }
-
-  /** Pull a tag: manifest and every blob, checking digests; returns false on 404 (not there). */
-  async function pull(repo: string, tag: string, expected: { digest: string; blobs: string[] }): Promise<boolean> {
-    const res = await request(`/v2/${repo}/manifests/${tag}`, { headers: { Accept: OCI } });
-    if (res.status === 404) return false;
-    expect(res.status).toBe(200);
-    expect(sha256(new Uint8Array(await res.arrayBuffer()))).toBe(expected.digest);
-    for (const blob of expected.blobs) {
-      const b = await request(`/v2/${repo}/blobs/${blob}`);
-      if (b.status === 404) return false;
-      expect(sha256(new Uint8Array(await b.arrayBuffer()))).toBe(blob);
-    }
-    return true;
-  }
+  const client = new LoadClient(() => base);
+  const request = client.request.bind(client);
+  const pushImage = client.pushImage.bind(client);
+  const pull = client.pull.bind(client);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'wharf-rename-load-'));
@@ -74,7 +37,7 @@ describe('rename under load', () => {
   });
 
   it('should serve every tag by the new name as soon as the rename returns, and none by the old', async () => {
-    const images = new Map<string, { digest: string; blobs: string[] }>();
+    const images = new Map<string, PushedImage>();
     for (let i = 0; i < TAGS; i++) images.set(`v${i}`, await pushImage('team/app', `v${i}`));
 
     let current = 'team/app';
@@ -84,7 +47,7 @@ describe('rename under load', () => {
       for (let i = w; !stop; i++) {
         const tag = `v${i % TAGS}`;
         const name = current;
-        const ok = await pull(name, tag, images.get(tag) as { digest: string; blobs: string[] });
+        const ok = await pull(name, tag, images.get(tag) as PushedImage);
         // A miss is only allowed on the old name while the rename runs.
         if (!ok) expect(name).toBe('team/app');
         pulls++;
@@ -109,6 +72,6 @@ describe('rename under load', () => {
     await Promise.all([...pullers, pusher]);
     expect(pulls).toBeGreaterThan(TAGS);
     expect(pushes).toBeGreaterThan(0);
-    expect(fiveHundreds).toEqual([]);
+    expect(client.fiveHundreds).toEqual([]);
   });
 });
