@@ -60,3 +60,21 @@ export { bootstrapAdmin, BOOTSTRAP_ADMIN, type BootstrapResult } from './bootstr
 export { createAdminApi, ADMIN_BODY_MAX_BYTES, type AdminApiOptions } from './admin-api/admin-api.js';
 export type { FailedLogin, LoginThrottleLike } from './admin-api/basic-auth.js';
 export { runAdminCommand, type AdminCommandIO } from './cli/admin-command.js';
+export {
+  createTagRule,
+  deleteTagRule,
+  explainInvalidTagNamePattern,
+  isImmutableRule,
+  MAX_TAG_NAME_PATTERN_LENGTH,
+  MAX_TAG_RULES_PER_PROJECT,
+  ruleMatches,
+  rulesMatching,
+  TAG_RULE_LEVELS,
+  tagRulesOf,
+  updateTagRule,
+  type NewTagRule,
+  type TagRuleLevel,
+  type TagRulePatch,
+  type TagRuleRecord,
+} from './model/tag-rules.js';
+export { createTagPolicy, levelReaches, refusalFor, tagActor, type TagActor, type TagActorLevel } from './auth/tag-policy.js';

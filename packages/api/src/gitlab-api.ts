@@ -88,15 +88,15 @@ export function createGitLabApi(options: GitLabApiOptions): Hono<ApiEnv> {
   const document = openApiDocument(table.routes, { basePath, version: '4' });
 
   const app = new Hono<ApiEnv>();
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: API_BODY_MAX_BYTES,
-      onError: () => {
-        throw new ApiError(413, `413 Request Entity Too Large - the body is larger than ${API_BODY_MAX_BYTES} bytes`);
-      },
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: API_BODY_MAX_BYTES,
+    onError: () => {
+      throw new ApiError(413, `413 Request Entity Too Large - the body is larger than ${API_BODY_MAX_BYTES} bytes`);
+    },
+  });
+  // A request with neither header has no body (HTTP/1.1); the limiter would re-wrap it anyway,
+  // which fails under @hono/node-server without global overrides (a bodiless DELETE from curl).
+  app.use('*', (c, next) => (c.req.raw.headers.has('content-length') || c.req.raw.headers.has('transfer-encoding') ? limit(c, next) : next()));
   app.use('*', async (c, next) => {
     const problem = crossSiteProblem(c.req.raw, trustedOrigins ? { trustedOrigins } : {});
     if (problem) throw new ApiError(403, `403 Forbidden - ${problem}`);

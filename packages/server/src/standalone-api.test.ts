@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve } from '@wharf/adapter-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStandaloneApp, type StandaloneApp, V1_DEPRECATED_AT } from './standalone-app.js';
 
@@ -41,5 +43,30 @@ describe("the standalone server's HTTP APIs", () => {
     expect(r.headers.get('Link')).toBe('</api/v4>; rel="successor-version"');
     const v4 = await app.fetch(new Request('http://registry.test/api/v4/users', { headers: { Authorization: basic } }));
     expect(v4.headers.get('Deprecation')).toBeNull();
+  });
+
+  it('should answer a DELETE that has no body and no Content-Length over a real socket (curl -X DELETE)', async () => {
+    const standaloneApp = await standalone();
+    const server = await serve(standaloneApp.app, { port: 0 });
+    try {
+      const created = await fetch(`${server.url}/api/v4/users/1/personal_access_tokens`, {
+        method: 'POST',
+        headers: { Authorization: basic, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'gone', scopes: ['api'] }),
+      });
+      const { token } = (await created.json()) as { token: string };
+      const status = await new Promise<number>((resolve, reject) => {
+        const url = new URL(`${server.url}/api/v4/personal_access_tokens/self`);
+        const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'DELETE', headers: { 'PRIVATE-TOKEN': token } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.once('error', reject);
+        req.end();
+      });
+      expect(status).toBe(204);
+    } finally {
+      await server.close();
+    }
   });
 });

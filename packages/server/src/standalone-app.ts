@@ -22,7 +22,7 @@
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { type ClientAddress, combineHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, LoginThrottle } from '@wharf/core';
-import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi, explainRegistryOff, PasswordQueue, registryEnabled } from '@wharf/access';
+import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi, createTagPolicy, explainRegistryOff, PasswordQueue, registryEnabled } from '@wharf/access';
 import { createGitLabApi } from '@wharf/api';
 import { FsStorage } from '@wharf/storage-fs';
 import type { StorageDriver } from '@wharf/core';
@@ -137,6 +137,8 @@ export async function createStandaloneApp(
     redirects,
     ...quota,
     cleanup: { paused },
+    // Protected and immutable tags: the projects' tag rules, on /v2 and every management path.
+    tagProtection: createTagPolicy(store),
     hooks: combineHooks({ onAuthorize: createBearerAuthorizer({ realm, service: SERVICE, verifier, deniedHint }) }, webhook?.sink.hooks),
   });
 

@@ -53,7 +53,7 @@ describe('admin API: PUT /projects/:id (container registry on and off)', () => {
       (await as('mara')('PUT', '/projects/team%2Fapp', { container_registry_access_level: 'disabled', container_registry_enabled: true }))
         .status,
     ).toBe(400);
-    expect((await as('mara')('PUT', '/projects/team%2Fapp', { container_registry_access_level: 'private' })).status).toBe(400);
+    expect((await as('mara')('PUT', '/projects/team%2Fapp', { container_registry_access_level: 'sometimes' })).status).toBe(400);
     expect((await as('mara')('PUT', '/projects/team%2Fapp', { name: 'x' })).status).toBe(400);
   });
 });

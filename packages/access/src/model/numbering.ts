@@ -52,8 +52,11 @@ export function withNumbers(json: unknown): unknown {
   return copy;
 }
 
-/** The first kind whose numbers repeat, for the document check; `null` when all are unique. */
-export function repeatedNumber(doc: AccessDocument): { kind: NumberedKind; number: number } | null {
+/**
+ * The first kind whose numbers repeat, for the document check; `null` when all are unique.
+ * Tag protection rules live inside their projects but are numbered across all of them.
+ */
+export function repeatedNumber(doc: AccessDocument): { kind: NumberedKind | 'containerTagRules'; number: number } | null {
   for (const kind of NUMBERED_KINDS) {
     const seen = new Set<number>();
     for (const record of (doc[kind] as Map<string, { number: number }>).values()) {
@@ -61,7 +64,27 @@ export function repeatedNumber(doc: AccessDocument): { kind: NumberedKind; numbe
       seen.add(record.number);
     }
   }
+  const rules = new Set<number>();
+  for (const project of doc.projects.values()) {
+    for (const rule of project.containerTagRules ?? []) {
+      if (rules.has(rule.number)) return { kind: 'containerTagRules', number: rule.number };
+      rules.add(rule.number);
+    }
+  }
   return null;
+}
+
+/**
+ * The next tag protection rule number. The sequence starts with the first rule; should a file
+ * hold rules numbered above its counter (edited by hand), numbering continues above them.
+ */
+export function nextTagRuleNumber(doc: AccessDocument): number {
+  let highest = doc.counters.containerTagRules ?? 0;
+  for (const project of doc.projects.values()) for (const rule of project.containerTagRules ?? []) highest = Math.max(highest, rule.number);
+  const next = highest + 1;
+  if (!Number.isSafeInteger(next)) throw new AccessError('CONFLICT', 'no tag protection rule number left');
+  doc.counters.containerTagRules = next;
+  return next;
 }
 
 /** The next number of a kind, taken from the document's sequence. */

@@ -60,6 +60,34 @@ export const userSchema = z.strictObject({
 
 export const groupSchema = z.strictObject({ id, number, path: z.string(), parentId: id.nullable(), visibility, createdAt: timestamp });
 
+/**
+ * Who a container tag protection rule lets push or delete the tags it matches: GitLab's
+ * `minimum_access_level_for_push` / `_for_delete` values, weakest first (`admin` is above owner).
+ */
+export const TAG_RULE_LEVELS = ['maintainer', 'owner', 'admin'] as const;
+export type TagRuleLevel = (typeof TAG_RULE_LEVELS)[number];
+
+/**
+ * A protected or immutable container tag rule of a project (GitLab's
+ * `ContainerRegistry::Protection::TagRule`). Both levels set: a protected rule, pushing and
+ * deleting matching tags needs those levels. Both `null`: an immutable rule, a matching tag
+ * can be created but never overwritten or deleted. One without the other is no rule.
+ * The pattern's grammar (RE2, length) is checked when the rule is made (tag-rules.ts).
+ */
+export const tagRuleSchema = z
+  .strictObject({
+    id,
+    /** GitLab's numeric rule id, from `counters.containerTagRules`, unique across projects. */
+    number,
+    tagNamePattern: z.string().min(1).max(255),
+    minimumAccessLevelForPush: z.enum(TAG_RULE_LEVELS).nullable(),
+    minimumAccessLevelForDelete: z.enum(TAG_RULE_LEVELS).nullable(),
+    createdAt: timestamp,
+  })
+  .refine((rule) => (rule.minimumAccessLevelForPush === null) === (rule.minimumAccessLevelForDelete === null), {
+    message: 'set both minimum access levels (a protected rule) or neither (an immutable rule)',
+  });
+
 export const projectSchema = z.strictObject({
   id,
   number,
@@ -72,6 +100,13 @@ export const projectSchema = z.strictObject({
    * written once someone changes it, so files stay readable by older versions until then.
    */
   containerRegistryAccessLevel: z.enum(CONTAINER_REGISTRY_ACCESS_LEVELS).optional(),
+  /**
+   * The project's container tag protection rules, oldest first. They live in the project
+   * record (as GitLab's rows belong to their project): they move with it and go when it is
+   * deleted. Absent means none; the key is only written while the project has rules, so files
+   * without rules stay readable by older versions.
+   */
+  containerTagRules: z.array(tagRuleSchema).optional(),
   createdAt: timestamp,
 });
 
@@ -169,6 +204,8 @@ export const accessFileSchema = z.strictObject({
     deployTokens: z.number().int().nonnegative(),
     /** The last numeric id given out, per kind (never reused, like a database sequence). */
     numbers: numberCounters,
+    /** The last tag protection rule number given out; absent until the first rule is made. */
+    containerTagRules: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   }),
 });
 
@@ -176,6 +213,7 @@ export type PasswordHash = z.infer<typeof passwordHashSchema>;
 export type UserRecord = z.infer<typeof userSchema>;
 export type GroupRecord = z.infer<typeof groupSchema>;
 export type ProjectRecord = z.infer<typeof projectSchema>;
+export type TagRuleRecord = z.infer<typeof tagRuleSchema>;
 export type MemberRecord = z.infer<typeof memberSchema>;
 export type MemberTarget = z.infer<typeof target>;
 export type PersonalAccessTokenRecord = z.infer<typeof personalAccessTokenSchema>;

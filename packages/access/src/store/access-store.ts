@@ -20,6 +20,7 @@ import * as namespaces from '../model/namespaces.js';
 import type { ContainerRegistryAccessLevel, Role, Visibility } from '../model/roles.js';
 import type { AccessDocument, GroupRecord, MemberRecord, PasswordHash, ProjectRecord } from '../model/schema.js';
 import * as tokens from '../model/tokens.js';
+import * as tagRules from '../model/tag-rules.js';
 import * as users from '../model/users.js';
 import {
   type DeployTokenInfo,
@@ -377,5 +378,31 @@ export class AccessStore {
 
   async listJobs(): Promise<JobInfo[]> {
     return [...(await this.state()).document.jobs.values()].map((j) => jobInfo(j, this.now()));
+  }
+
+  // ---- container tag protection rules (protected and immutable tags; see model/tag-rules.ts)
+
+  /** A project's rules, oldest first. @throws AccessError NOT_FOUND */
+  async listTagRules(projectRef: string): Promise<readonly tagRules.TagRuleRecord[]> {
+    return tagRules.tagRulesOf(await this.getProject(projectRef));
+  }
+
+  /**
+   * Add a rule to a project; both levels `null` make an immutable rule. The store does not
+   * check who asks: the API does (maintainer, owner for immutable rules).
+   * @throws AccessError NOT_FOUND, INVALID (pattern, levels, too many rules), CONFLICT (pattern taken)
+   */
+  createTagRule(projectRef: string, input: tagRules.NewTagRule): Promise<tagRules.TagRuleRecord> {
+    return this.update((doc, now) => tagRules.createTagRule(doc, projectRef, input, now));
+  }
+
+  /** Change a protected rule (by its number). @throws AccessError NOT_FOUND, INVALID (immutable rule, pattern, levels), CONFLICT */
+  updateTagRule(projectRef: string, number: number, patch: tagRules.TagRulePatch): Promise<tagRules.TagRuleRecord> {
+    return this.update((doc) => tagRules.updateTagRule(doc, projectRef, number, patch));
+  }
+
+  /** Remove a rule (by its number). @throws AccessError NOT_FOUND */
+  deleteTagRule(projectRef: string, number: number): Promise<tagRules.TagRuleRecord> {
+    return this.update((doc) => tagRules.deleteTagRule(doc, projectRef, number));
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allowedActions } from '@wharf/access';
-import { world } from '../test-support.js';
+import { pushImage, v2Tags, world } from '../test-support.js';
 
 describe('GET /projects/:id', () => {
   it('should answer a project by numeric id and by URL-encoded path in GitLab shape', async () => {
@@ -166,5 +166,21 @@ describe('POST and DELETE /projects', () => {
     const deleted = await call('/projects/5', { method: 'DELETE', token: tokens.olga });
     expect(deleted.status).toBe(202);
     expect((await call('/projects/5', { token: tokens.olga })).status).toBe(404);
+  });
+});
+
+describe('DELETE /projects/:id with protected images', () => {
+  it('should refuse with 400 and delete nothing while a repository holds protected tags', async () => {
+    const w = await world({
+      tagProtection: { checkTagChange: () => undefined, protectedTags: (_repository, tags) => new Set(tags.filter((t) => t.startsWith('release-'))) },
+    });
+    await pushImage(w, 'team/app', 'dev');
+    await pushImage(w, 'team/app/api', 'release-1');
+    const r = await w.call('/projects/team%2Fapp', { method: 'DELETE', token: w.tokens.olga });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { message: string }).message).toMatch(/team\/app\/api has protected or immutable tags \(release-1\)/);
+    expect((await w.store.getProject('team/app')).path).toBe('team/app');
+    expect(await v2Tags(w, 'team/app/api')).toEqual(['release-1']);
+    expect(await v2Tags(w, 'team/app')).toEqual(['dev']);
   });
 });

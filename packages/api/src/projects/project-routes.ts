@@ -132,6 +132,26 @@ function listed(state: AccessState, caller: Caller, input: z.output<typeof listI
   });
 }
 
+/**
+ * A project whose images hold protected or immutable tags is not deleted: its images would have
+ * to go with it, and the rules say they may not (GitLab refuses too). Nothing is deleted then.
+ * @throws ApiError 400 naming a repository and its protected tags
+ */
+async function refuseProtectedImages(deps: ApiDeps, repositories: readonly string[]): Promise<void> {
+  const protection = deps.management.api.tagProtection;
+  if (!protection) return;
+  for (const repository of repositories) {
+    const tags = await deps.management.api.manifests.tags(repository).catch(() => [] as string[]);
+    const kept = [...(await protection.protectedTags(repository, tags))];
+    if (kept.length > 0) {
+      const listed = kept.slice(0, 5).join(', ') + (kept.length > 5 ? ', …' : '');
+      throw badRequest(
+        `the project cannot be deleted: the repository ${repository} has protected or immutable tags (${listed}); delete the tag protection rules or those tags first`,
+      );
+    }
+  }
+}
+
 export function projectRoutes(table: RouteTable, deps: ApiDeps): void {
   table.add({
     method: 'get',
@@ -256,6 +276,7 @@ export function projectRoutes(table: RouteTable, deps: ApiDeps): void {
       const project = findProject(state, caller, c.req.param('id') ?? '');
       requireProjectLevel(state, caller, project, 'owner');
       const names = await projectRepositories(deps.management, project.path);
+      await refuseProtectedImages(deps, names);
       await deps.store.deleteProject(project.id);
       for (const name of names) await deps.management.deleteRepository(name, registryContext(caller)).catch(() => {});
       await deps.management.cleanup.policies.delete(project.path).catch(() => false);
