@@ -87,7 +87,9 @@ export function createRegistryUi(options: RegistryUiOptions): Hono {
         );
       }
       if (error.code === 'DENIED' || error.code === 'UNAUTHORIZED') {
-        return c.html(ProblemPage({ frame, title: 'Not allowed', message: 'You are not allowed to do this.' }), 403);
+        // The registry's reason (a protected tag, a role the change needs) is the user's own to read.
+        const reason = error.message ? `: ${error.message}` : '.';
+        return c.html(ProblemPage({ frame, title: 'Not allowed', message: `You are not allowed to do this${reason}` }), 403);
       }
     }
     try {

@@ -91,12 +91,12 @@ describe('the settings page', () => {
     expect(calls).toEqual([]);
   });
 
-  it('should show the not-allowed page when the host refuses the change', async () => {
+  it('should show the not-allowed page with the host\'s reason when it refuses the change', async () => {
     const { namespaces } = host({}, { deny: true });
     const t = testbed({ ui: { namespaces } });
     const r = await t.post(SWITCH, { enabled: 'false' });
     expect(r.status).toBe(403);
-    expect(await r.text()).toContain('You are not allowed to do this.');
+    expect(await r.text()).toContain('You are not allowed to do this: not a maintainer');
   });
 
   it('should answer a malformed switch with 400 and not call the host', async () => {

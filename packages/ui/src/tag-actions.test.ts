@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DeleteEvent, everythingVisible, type RegistryHooks } from '@wharf/core';
+import { type DeleteEvent, everythingVisible, RegistryError, type RegistryHooks } from '@wharf/core';
 import { type Testbed, tagNames, testbed } from './test-support.js';
 import { flashNote, parseFlash } from './views/flash.js';
 
@@ -42,6 +42,22 @@ describe('removing tags from the repository page', () => {
     expect(tagNames(html)).toEqual(['v2']);
     expect(await tagsOf(t)).toEqual(['v2']);
     expect(t.events).toContainEqual(expect.objectContaining({ kind: 'tag', tag: 'v1', principal: { id: 'alice-7' } }));
+  });
+
+  it('should refuse removing a protected tag with the protection\'s reason, and keep the tag', async () => {
+    const t = deleter({
+      tagProtection: {
+        checkTagChange(change) {
+          if (change.action === 'delete') throw new RegistryError('DENIED', `tag "${change.tags[0]?.tag}" is immutable in project team/app (rule "v.*")`);
+        },
+        protectedTags: (_repository, tags) => new Set(tags),
+      },
+    });
+    await t.push('team/app', 'v1');
+    const r = await t.post(REMOVE, { one: 'v1', confirm: 'yes' }, { from: PAGE });
+    expect(r.status).toBe(403);
+    expect(await r.text()).toContain('You are not allowed to do this: tag &quot;v1&quot; is immutable in project team/app (rule &quot;v.*&quot;)');
+    expect(await tagsOf(t)).toEqual(['v1']);
   });
 
   it('should remove the row’s tag even when other rows are ticked', async () => {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { createRegistry, everythingVisible, MEDIA_TYPES, MemoryStorage, type Registry, type VisibilityFilter } from '@wharf/core';
+import { createRegistry, everythingVisible, MEDIA_TYPES, MemoryStorage, type Registry, type TagProtection, type VisibilityFilter } from '@wharf/core';
 import type { RegistryUiOptions, UiUser } from './options.js';
 import { createRegistryUi } from './create-registry-ui.js';
 
@@ -40,11 +40,17 @@ export interface TestbedOptions {
   readonly userExtra?: Partial<UiUser>;
   /** More options of the page (`namespaces`, `account`, `pageSize`). */
   readonly ui?: Partial<RegistryUiOptions>;
+  /** The registry's tag protection. */
+  readonly tagProtection?: TagProtection;
 }
 
 export function testbed(options: TestbedOptions = {}): Testbed {
   let now = Date.parse('2026-01-01T00:00:00Z');
-  const registry = createRegistry({ storage: new MemoryStorage(), now: () => new Date(now) });
+  const registry = createRegistry({
+    storage: new MemoryStorage(),
+    now: () => new Date(now),
+    ...(options.tagProtection ? { tagProtection: options.tagProtection } : {}),
+  });
   const ui = createRegistryUi({
     management: registry.management,
     currentUser: () => ({
