@@ -46,22 +46,22 @@ try {
   const admin = { Authorization: basic('admin', ADMIN_PASSWORD) };
   const json = (body) => ({ body: JSON.stringify(body), headers: { ...admin, 'Content-Type': 'application/json' } });
 
-  // A public project to pull anonymously, and a PAT for the admin.
-  await send(`${base}/api/v1/groups`, { method: 'POST', agent, expect: [200, 201], ...json({ path: 'bench', visibility: 'public' }) });
-  await send(`${base}/api/v1/projects`, { method: 'POST', agent, expect: [200, 201], ...json({ path: 'bench/app', visibility: 'public' }) });
-  const users = JSON.parse((await send(`${base}/api/v1/users`, { agent, expect: 200, headers: admin })).body.toString());
-  const adminUser = (Array.isArray(users) ? users : users.users).find((u) => u.username === 'admin');
+  // A public project to pull anonymously, and a PAT for the admin, through GitLab's REST API.
+  const api = `${base}/api/v4`;
+  await send(`${api}/groups`, { method: 'POST', agent, expect: 201, ...json({ name: 'bench', path: 'bench', visibility: 'public' }) });
+  await send(`${api}/projects`, { method: 'POST', agent, expect: 201, ...json({ path: 'app', namespace_id: 'bench', visibility: 'public' }) });
+  const adminUser = JSON.parse((await send(`${api}/user`, { agent, expect: 200, headers: admin })).body.toString());
   const pat = JSON.parse(
     (
-      await send(`${base}/api/v1/users/${adminUser.id}/personal_access_tokens`, {
+      await send(`${api}/users/${adminUser.id}/personal_access_tokens`, {
         method: 'POST',
         agent,
-        expect: [200, 201],
+        expect: 201,
         ...json({ name: 'bench', scopes: ['read_registry', 'write_registry'] }),
       })
     ).body.toString(),
   );
-  const patSecret = pat.token ?? pat.secret;
+  const patSecret = pat.token;
   const scope = 'repository:bench/app:pull,push';
   const login = JSON.parse(
     (await send(`${base}/auth/token?service=wharf-registry&offline_token=true&client_id=bench`, { agent, expect: 200, headers: { Authorization: basic('admin', patSecret) } })).body.toString(),

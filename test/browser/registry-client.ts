@@ -1,8 +1,8 @@
 /**
  * The registry as a client sees it, to check what the page did: the token flow a `docker
  * login` and `docker push` go through (the realm and service read from the `/v2/` challenge),
- * a small image pushed over HTTP, tag lists, and the standalone server's admin and management
- * APIs with Basic credentials.
+ * a small image pushed over HTTP, tag lists, and the standalone server's GitLab REST API
+ * (`/api/v4`) with Basic credentials.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -95,13 +95,13 @@ export async function listTags(base: string, who: Credentials, repo: string): Pr
 }
 
 /**
- * A JSON client of the standalone server's `/api/v1` (admin API and, below `/registry`, the
- * management API) with `who`'s Basic credentials.
+ * A JSON client of the standalone server's GitLab REST API (`/api/v4`) with `who`'s Basic
+ * credentials.
  * @returns `call(method, path, body?)`: status and parsed body (`null` when empty)
  */
 export function apiClient(base: () => string, who: Credentials) {
   return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
-    const res = await fetch(`${base()}/api/v1${path}`, {
+    const res = await fetch(`${base()}/api/v4${path}`, {
       method,
       headers: { Authorization: basic(who.user, who.password), 'Content-Type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),

@@ -77,18 +77,20 @@ async function main(): Promise<number> {
       if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     };
     await must('POST', '/users', { username: alice.user, password: alice.password });
-    await must('POST', '/groups', { path: 'acme', visibility: 'internal' });
-    await must('POST', '/projects', { path: 'acme/shop', visibility: 'private' });
-    await must('POST', '/projects', { path: 'acme/platform', visibility: 'internal' });
-    await must('POST', '/groups/acme/members', { username: alice.user, role: 'maintainer' });
+    await must('POST', '/groups', { name: 'acme', path: 'acme', visibility: 'internal' });
+    await must('POST', '/projects', { path: 'shop', namespace_id: 'acme', visibility: 'private' });
+    await must('POST', '/projects', { path: 'platform', namespace_id: 'acme', visibility: 'internal' });
+    await must('POST', '/groups/acme/members', { username: alice.user, access_level: 40 });
     for (const [repo, tags, bytes] of IMAGES) for (const tag of tags) await pushImage(server.url, alice, repo, [tag], bytes);
-    await must('PUT', `/registry/projects/${encodeURIComponent('acme/shop')}/cleanup_policy`, {
-      enabled: true,
-      cadence: '7d',
-      keep_n: 1,
-      older_than: '30d',
-      name_regex: 'build-.*',
-      name_regex_keep: 'latest|main',
+    await must('PUT', `/projects/${encodeURIComponent('acme/shop')}`, {
+      container_expiration_policy_attributes: {
+        enabled: true,
+        cadence: '7d',
+        keep_n: 1,
+        older_than: '30d',
+        name_regex: 'build-.*',
+        name_regex_keep: 'latest|main',
+      },
     });
 
     for (const colorScheme of ['light', 'dark'] as const) {

@@ -95,9 +95,11 @@ describe.skipIf(pre.skip)("the README's snippets", () => {
       expect(result.code, `${block}\n---\n${result.output}\n--- server:\n${serverOutput}`).toBe(0);
     }
     // The pushed image is there: the admin (password from the snippet) reads its tag.
-    const res = await fetch(`${REGISTRY}/api/v1/registry/repositories/${encodeURIComponent('team/app/hello')}/tags/1`, {
+    const res = await fetch(`${REGISTRY}/api/v4/projects/${encodeURIComponent('team/app')}/registry/repositories?tags=true`, {
       headers: { Authorization: `Basic ${Buffer.from('admin:change-me-please').toString('base64')}` },
     });
     expect(res.status).toBe(200);
+    const repositories = (await res.json()) as Array<{ path: string; tags: Array<{ name: string }> }>;
+    expect(repositories.find((r) => r.path === 'team/app/hello')?.tags.map((t) => t.name)).toContain('1');
   });
 });

@@ -3,10 +3,10 @@
  * groups, projects, tokens) and a registry's management (repositories, tags, cleanup), for a
  * host to mount at `/api/v4`.
  *
- * Every request passes, in order: the body limit (64 KiB, counted while the body streams; no
- * request of this API needs more), the cross-site check (a browser request made for another
+ * Every request passes, in order: the cross-site check (a browser request made for another
  * site is refused before its credentials are looked at), the caller (caller.ts), then the
- * route's access check and parameter validation (route-table.ts). Errors are GitLab's JSON
+ * route's access check and its parameters (route-table.ts), whose body is read with a limit
+ * (64 KiB, counted while it streams; no request of this API needs more; input.ts). Errors are GitLab's JSON
  * (`{ "message": … }`, api-error.ts); the access store's and the registry's errors are mapped
  * to statuses here and nowhere else. Bad input never produces a 500.
  * @module
@@ -14,9 +14,9 @@
 import { type AccessStore, isAccessError } from '@wharf/access';
 import { type ClientAddress, crossSiteProblem, ERROR_CODES, isRegistryError, type RegistryManagement } from '@wharf/core';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { type CallerOptions, identifyCaller } from './auth/caller.js';
 import { ApiError, type ApiErrorStatus } from './http/api-error.js';
+import { BODY_MAX_BYTES } from './http/input.js';
 import { openApiDocument } from './http/openapi.js';
 import { type ApiEnv, RouteTable } from './http/route-table.js';
 import type { ApiDeps } from './deps.js';
@@ -29,8 +29,8 @@ import { tokenRoutes } from './tokens/token-routes.js';
 import { groupRoutes } from './groups/group-routes.js';
 import { memberRoutes } from './members/member-routes.js';
 
-/** Largest request body the API reads. */
-export const API_BODY_MAX_BYTES = 64 * 1024;
+/** Largest request body the API reads (input.ts reads it, counting while it streams). */
+export const API_BODY_MAX_BYTES = BODY_MAX_BYTES;
 
 /** Options of {@link createGitLabApi}. */
 export interface GitLabApiOptions extends CallerOptions {
@@ -88,15 +88,6 @@ export function createGitLabApi(options: GitLabApiOptions): Hono<ApiEnv> {
   const document = openApiDocument(table.routes, { basePath, version: '4' });
 
   const app = new Hono<ApiEnv>();
-  const limit = bodyLimit({
-    maxSize: API_BODY_MAX_BYTES,
-    onError: () => {
-      throw new ApiError(413, `413 Request Entity Too Large - the body is larger than ${API_BODY_MAX_BYTES} bytes`);
-    },
-  });
-  // A request with neither header has no body (HTTP/1.1); the limiter would re-wrap it anyway,
-  // which fails under @hono/node-server without global overrides (a bodiless DELETE from curl).
-  app.use('*', (c, next) => (c.req.raw.headers.has('content-length') || c.req.raw.headers.has('transfer-encoding') ? limit(c, next) : next()));
   app.use('*', async (c, next) => {
     const problem = crossSiteProblem(c.req.raw, trustedOrigins ? { trustedOrigins } : {});
     if (problem) throw new ApiError(403, `403 Forbidden - ${problem}`);

@@ -119,7 +119,9 @@ Environment only:
                         hashes=2,queue=16" (hashes=1 on two cores; any subset)
 ${SERVER_LIMITS_USAGE}
 With --auth token, clients log in with \`docker login\`; the token service is at /auth/token,
-its public keys at /auth/jwks, and the admin API at /api/v1 (see \`wharf admin --help\`).
+its public keys at /auth/jwks, and GitLab's REST API at /api/v4 (users, projects, tokens, the
+container registry; \`wharf admin --help\` for the same from the command line). /api/v1 is a
+deprecated alias of it, to be removed.
 `;
 
 /**

@@ -1,8 +1,10 @@
 /**
- * Who may use the standalone server's management API (`/api/v1/registry`): a caller presents
- * either Basic credentials (a password, personal access token, deploy or job token — checked by
- * the access model, then asked what it may do) or a registry Bearer token (its `access` claim
- * decides). Without credentials the caller is anonymous: public projects can be listed.
+ * Who may use the standalone server's deprecated management API (`/api/v1/registry`, kept as an
+ * alias for older scripts; Wharf's own tools use GitLab's REST API at `/api/v4`, which identifies
+ * its callers itself): a caller presents either Basic credentials (a password, personal access
+ * token, deploy or job token — checked by the access model, then asked what it may do) or a
+ * registry Bearer token (its `access` claim decides). Without credentials the caller is
+ * anonymous: public projects can be listed.
  * @module
  */
 import {

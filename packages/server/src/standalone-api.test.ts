@@ -69,4 +69,41 @@ describe("the standalone server's HTTP APIs", () => {
       await server.close();
     }
   });
+
+  it('should read a chunked body, and refuse one over 64 KiB with 413 while it streams', async () => {
+    const standaloneApp = await standalone();
+    const server = await serve(standaloneApp.app, { port: 0 });
+    const chunked = (body: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const url = new URL(`${server.url}/api/v4/groups`);
+        const req = httpRequest(
+          { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { Authorization: basic, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (d: string) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        req.once('error', reject);
+        for (let i = 0; i < body.length; i += 1000) req.write(body.slice(i, i + 1000));
+        req.end();
+      });
+    try {
+      const ok = await chunked(JSON.stringify({ name: 'chunked', path: 'chunked' }));
+      expect(ok.status, ok.text).toBe(201);
+      const big = await chunked(JSON.stringify({ name: 'big', path: 'big', description: 'x'.repeat(70 * 1024) }));
+      expect(big.status).toBe(413);
+      expect(JSON.parse(big.text)).toEqual({ message: '413 Request Entity Too Large - the body is larger than 65536 bytes' });
+      const declared = await fetch(`${server.url}/api/v4/groups`, {
+        method: 'POST',
+        headers: { Authorization: basic, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'big', path: 'big', description: 'x'.repeat(70 * 1024) }),
+      });
+      expect(declared.status).toBe(413);
+      const groups = (await (await fetch(`${server.url}/api/v4/groups`, { headers: { Authorization: basic } })).json()) as Array<{ path: string }>;
+      expect(groups.map((g) => g.path)).toEqual(['chunked']);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -19,23 +19,8 @@ import { z } from 'zod';
 import type { Caller } from '../auth/caller.js';
 import { canSeeGroup } from '../auth/rights.js';
 import { badParameter } from '../http/api-error.js';
-import { boolParam, intParam } from '../http/input.js';
+import { boolParam, idListParam, intParam } from '../http/input.js';
 import { decodeCursor, encodeCursor, keysetParams } from '../http/pagination.js';
-
-const idList = z.union([
-  z.array(intParam),
-  z
-    .string()
-    .transform((v) => v.split(',').map((s) => s.trim()))
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(/^\d{1,15}$/)
-          .transform(Number),
-      ),
-    ),
-]);
 
 /** The parameters of `GET /groups` and `GET /groups/:id/subgroups`. */
 export const groupListInput = z.object({
@@ -45,7 +30,7 @@ export const groupListInput = z.object({
   min_access_level: intParam.optional().describe('Only groups where the caller has at least this access level'),
   top_level_only: boolParam.optional().describe('Only top-level groups'),
   all_available: boolParam.optional().describe('Every group the caller can see, not only their own (default for administrators)'),
-  skip_groups: idList.optional().describe('Leave these group ids out'),
+  skip_groups: idListParam.optional().describe('Leave these group ids out'),
   order_by: z.enum(['name', 'path', 'id']).optional().describe('Default `name`'),
   sort: z.enum(['asc', 'desc']).optional().describe('Default `asc`'),
 });

@@ -42,9 +42,9 @@ function mediaType(request: Request): string {
  * The body's parameters: a JSON object, or a form. An empty body is no parameters.
  * @throws ApiError 400 for JSON that is not an object or does not parse, 415 for other media types
  */
-export async function bodyParams(request: Request): Promise<Params> {
+export async function bodyParams(request: Request, maxBytes: number = BODY_MAX_BYTES): Promise<Params> {
   if (!request.body) return {};
-  const text = await request.text();
+  const text = await readLimited(request, maxBytes);
   if (text.length === 0) return {};
   const type = mediaType(request);
   if (type === 'application/json') {
@@ -60,6 +60,35 @@ export async function bodyParams(request: Request): Promise<Params> {
   }
   if (type === 'application/x-www-form-urlencoded' || type === '') return paramsOf(new URLSearchParams(text));
   throw new ApiError(415, '415 Unsupported Media Type - send parameters as application/json or application/x-www-form-urlencoded');
+}
+
+/** Largest request body the API reads: no request of GitLab's API needs more. */
+export const BODY_MAX_BYTES = 64 * 1024;
+
+const tooLarge = (maxBytes: number) => new ApiError(413, `413 Request Entity Too Large - the body is larger than ${maxBytes} bytes`);
+
+/**
+ * The body as text, read while it streams and refused (413) as soon as it passes `maxBytes`,
+ * whatever the request says about its length (a chunked body has none). Read here rather than
+ * by Hono's body limit, which re-wraps the request and fails under @hono/node-server.
+ */
+async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The first problem zod found, as Grape words it: `<param> is invalid` / `<param> is missing`. */
@@ -102,4 +131,13 @@ export const boolParam = z.union([
 export const stringListParam = z.union([
   z.array(z.string()),
   z.string().transform((v) => (v === '' ? [] : v.split(',').map((s) => s.trim()))),
+]);
+
+/** A list of numeric ids: `ids[]=1&ids[]=2`, a JSON array, or `1,2`. */
+export const idListParam = z.union([
+  z.array(intParam),
+  z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .pipe(z.array(z.string().regex(/^\d{1,15}$/).transform(Number))),
 ]);

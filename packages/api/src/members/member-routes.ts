@@ -15,7 +15,7 @@ import type { Caller } from '../auth/caller.js';
 import { findGroup, findProject, findUser, numericId } from '../auth/find.js';
 import { type ApiDeps, originOf } from '../deps.js';
 import { ApiError, badParameter, badRequest, notFound } from '../http/api-error.js';
-import { intParam } from '../http/input.js';
+import { idListParam, intParam } from '../http/input.js';
 import { offsetPage, offsetParams, pageOf } from '../http/pagination.js';
 import type { ApiContext, RouteTable } from '../http/route-table.js';
 import { type MemberView, presentMember } from '../presenters/members.js';
@@ -31,27 +31,11 @@ import {
 
 type Kind = 'groups' | 'projects';
 
-/** A list of user ids: `user_ids[]=1&user_ids[]=2`, a JSON array, or `1,2`. */
-const userIdList = z.union([
-  z.array(intParam),
-  z
-    .string()
-    .transform((v) => v.split(',').map((s) => s.trim()))
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(/^\d{1,15}$/)
-          .transform(Number),
-      ),
-    ),
-]);
-
 const listInput = z.object({
   ...offsetParams,
   query: z.string().max(255).optional().describe('Only members whose username contains this'),
-  user_ids: userIdList.optional().describe('Only these users'),
-  skip_users: userIdList.optional().describe('Leave these users out'),
+  user_ids: idListParam.optional().describe('Only these users'),
+  skip_users: idListParam.optional().describe('Leave these users out'),
 });
 
 /** Required; optional in the schema so that a missing one is named as missing (a union cannot say so). */

@@ -7,6 +7,7 @@
  * @module
  */
 import { ACCESS_LEVELS, type MemberRecord, type UserRecord } from '@wharf/access';
+import { presentUserBasic } from './users.js';
 
 /** A membership and its user, as the members API lists it. */
 export interface MemberView {
@@ -20,13 +21,7 @@ export interface MemberView {
  */
 export function presentMember({ user, member }: MemberView, origin: string) {
   return {
-    id: user.number,
-    username: user.username,
-    name: user.username,
-    state: user.blocked ? 'blocked' : 'active',
-    locked: false,
-    avatar_url: null,
-    web_url: `${origin}/${encodeURIComponent(user.username)}`,
+    ...presentUserBasic(user, { origin }),
     access_level: ACCESS_LEVELS[member.role],
     created_at: member.createdAt,
     expires_at: null,

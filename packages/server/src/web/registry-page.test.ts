@@ -9,7 +9,7 @@ import { pageNamespaces } from './page-access.js';
 import { harness, seed } from './test-harness.js';
 
 describe('the registry page in the standalone server', () => {
-  it('should leave /v2, /auth and /api/v1 answering as before', async () => {
+  it('should leave /v2, /auth, /api/v4 and the deprecated /api/v1 answering as before', async () => {
     const h = await harness();
     const v2 = await h.request('/v2/');
     expect(v2.status).toBe(401);
@@ -17,6 +17,10 @@ describe('the registry page in the standalone server', () => {
     expect(v2.headers.get('content-security-policy')).toBeNull();
     expect((await h.request('/v2/team/app/tags/list')).headers.get('content-type')).toContain('application/json');
     expect((await h.request('/auth/jwks')).headers.get('content-type')).toContain('application/json');
+    const v4 = await h.request('/api/v4/users');
+    expect(v4.status).toBe(401);
+    expect(v4.headers.get('content-type')).toContain('application/json');
+    expect(await v4.json()).toMatchObject({ message: expect.any(String) });
     const api = await h.request('/api/v1/users');
     expect(api.status).toBe(401);
     expect(await api.json()).toMatchObject({ message: expect.any(String) });

@@ -1,6 +1,7 @@
 /**
  * The registry page (`@wharf/ui`) in the standalone server, at `/`. It is mounted last, after
- * `/auth`, `/api/v1` and the registry's `/v2`, so it only answers what none of them does.
+ * `/auth`, `/api/v4` (and the deprecated `/api/v1`) and the registry's `/v2`, so it only answers
+ * what none of them does.
  *
  * With token auth the page has its own sign-in (`/-/sign_in`, sign-in-routes.ts) and sessions
  * (session-store.ts); anonymous visitors see the public projects. With `auth: none` everyone

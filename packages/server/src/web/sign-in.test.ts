@@ -146,12 +146,12 @@ describe('the page sign-in of the standalone server', () => {
     const browser = h.browser();
     await browser.signIn('alice', 'alice-password-1');
     expect(await (await browser.get('/')).text()).toContain('Signed in as alice');
-    await h.admin('PATCH', `/users/${aliceId}`, { blocked: true });
+    await h.admin('POST', `/users/${aliceId}/block`);
     const after = await browser.get('/');
     expect(await after.text()).toContain('Not signed in');
     expect(browser.cookies.has('wharf_session')).toBe(false);
 
-    await h.admin('PATCH', `/users/${aliceId}`, { blocked: false });
+    await h.admin('POST', `/users/${aliceId}/unblock`);
     await browser.signIn('alice', 'alice-password-1');
     await h.admin('DELETE', `/users/${aliceId}`);
     expect(await (await browser.get('/')).text()).toContain('Not signed in');
@@ -162,7 +162,7 @@ describe('the page sign-in of the standalone server', () => {
     const { aliceId } = await seed(h);
     const browser = h.browser();
     await browser.signIn('alice', 'alice-password-1');
-    await h.admin('PATCH', `/users/${aliceId}`, { password: 'alice-password-2' });
+    await h.admin('PUT', `/users/${aliceId}`, { password: 'alice-password-2' });
     expect(await (await browser.get('/')).text()).toContain('Not signed in');
   });
 
@@ -201,7 +201,7 @@ describe('the page sign-in of the standalone server', () => {
       .token as string;
     const write = (await h.admin('POST', `/users/${aliceId}/personal_access_tokens`, { name: 'write', scopes: ['write_registry'] }))
       .token as string;
-    const deploy = await h.admin('POST', '/projects/team%2Fapp/deploy_tokens', { scopes: ['read_registry'] });
+    const deploy = await h.admin('POST', '/projects/team%2Fapp/deploy_tokens', { name: 'deploy', scopes: ['read_registry'] });
     const browser = h.browser();
     expect((await browser.signIn('alice', read)).status).toBe(303);
     expect(await (await browser.get('/')).text()).toContain('Signed in as alice');
@@ -212,7 +212,7 @@ describe('the page sign-in of the standalone server', () => {
     expect(refusedDeploy.status).toBe(403);
     expect(await refusedDeploy.text()).toContain('Deploy tokens and CI job tokens cannot sign in here');
     // revoking the token ends the session it opened
-    const tokens = (await h.admin('GET', `/users/${aliceId}/personal_access_tokens`)) as unknown as { id: string; name: string }[];
+    const tokens = (await h.admin('GET', `/personal_access_tokens?user_id=${aliceId}`)) as unknown as { id: number; name: string }[];
     await h.admin('DELETE', `/personal_access_tokens/${tokens.find((t) => t.name === 'read')?.id}`);
     expect(await (await browser.get('/')).text()).toContain('Not signed in');
   });

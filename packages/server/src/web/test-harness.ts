@@ -1,7 +1,8 @@
 /**
  * Helpers for the page's tests: a standalone app with token auth over a temporary data
  * directory, driven through `app.request()` (no sockets) by "browsers" that keep their cookies,
- * with users and projects made through the admin API and images pushed through the token flow.
+ * with users and projects made through GitLab's REST API (`/api/v4`) and images pushed through the
+ * token flow.
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -32,7 +33,7 @@ export interface Harness {
   readonly dataDir: string;
   request(path: string, init?: RequestInit): Promise<Response>;
   browser(): Browser;
-  /** Call the admin API as admin; throws on a non-2xx. */
+  /** Call GitLab's REST API (`/api/v4`) as admin (Basic auth); throws on a non-2xx. */
   admin(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
   /** Push a one-layer image through the token flow as `user`. @returns the final manifest PUT's status */
   push(user: string, secret: string, repo: string, tag: string): Promise<Response>;
@@ -91,7 +92,7 @@ export async function harness(config: Partial<Pick<ServeConfig, 'publicUrl' | 'l
   };
 
   const admin = async (method: string, path: string, body?: unknown) => {
-    const response = await request(`/api/v1${path}`, {
+    const response = await request(`/api/v4${path}`, {
       method,
       headers: { authorization: basic('admin', ADMIN_PASSWORD), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -132,14 +133,14 @@ export async function harness(config: Partial<Pick<ServeConfig, 'publicUrl' | 'l
 }
 
 /** A world: group `team` (public) with `team/app` (private; alice developer, mara maintainer) and `team/web` (public). */
-export async function seed(h: Harness): Promise<{ aliceId: string }> {
+export async function seed(h: Harness): Promise<{ aliceId: number }> {
   const alice = await h.admin('POST', '/users', { username: 'alice', password: 'alice-password-1' });
   await h.admin('POST', '/users', { username: 'mara', password: 'mara-password-1' });
   await h.admin('POST', '/users', { username: 'eve', password: 'eve-password-1' });
-  await h.admin('POST', '/groups', { path: 'team', visibility: 'public' });
-  await h.admin('POST', '/projects', { path: 'team/app', visibility: 'private' });
-  await h.admin('POST', '/projects', { path: 'team/web', visibility: 'public' });
-  await h.admin('POST', '/projects/team%2Fapp/members', { username: 'alice', role: 'developer' });
-  await h.admin('POST', '/projects/team%2Fapp/members', { username: 'mara', role: 'maintainer' });
-  return { aliceId: alice.id as string };
+  await h.admin('POST', '/groups', { name: 'team', path: 'team', visibility: 'public' });
+  await h.admin('POST', '/projects', { path: 'app', namespace_id: 'team', visibility: 'private' });
+  await h.admin('POST', '/projects', { path: 'web', namespace_id: 'team', visibility: 'public' });
+  await h.admin('POST', '/projects/team%2Fapp/members', { username: 'alice', access_level: 30 });
+  await h.admin('POST', '/projects/team%2Fapp/members', { username: 'mara', access_level: 40 });
+  return { aliceId: alice.id as number };
 }
