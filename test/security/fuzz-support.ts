@@ -1,12 +1,14 @@
 /**
- * Generators for the JSON API fuzz: request shapes built from every route of the admin API
- * (`/api/v1`), the management API (`/api/v1/registry`), the token service (`/auth`) and the
- * registry's JSON listings (`/v2/…`), filled with hostile names, query strings and bodies.
+ * Generators for the JSON API fuzz: request shapes built from every route of the deprecated
+ * admin API (`/api/v1`), the management API (`/api/v1/registry`), the token service (`/auth`)
+ * and the registry's JSON listings (`/v2/…`), filled with hostile names, query strings and
+ * bodies; and the check that a response does not mention a name. (GitLab's REST API, `/api/v4`,
+ * has its own generators, built from its OpenAPI document: fuzz-api-v4.ts.)
  */
 import fc from 'fast-check';
 
-/** Names that have broken registries and JavaScript stores before. */
-const HOSTILE = [
+/** Names that have broken registries and JavaScript stores before (path segments of every fuzz). */
+export const HOSTILE = [
   'constructor',
   '__proto__',
   'prototype',

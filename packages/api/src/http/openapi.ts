@@ -24,8 +24,16 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
 
 const ERROR_BODY: Json = {
   type: 'object',
-  properties: { message: { type: 'string' }, error: { type: 'string' } },
-  description: "GitLab's error body: `message` (and `error` for a parameter problem)",
+  properties: {
+    message: {
+      anyOf: [
+        { type: 'string' },
+        { type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
+      ],
+    },
+    error: { type: 'string' },
+  },
+  description: "GitLab's error body: `message` (an object of messages for some refused updates, as GitLab answers them), and `error` for a parameter problem",
 };
 
 const ERROR_TEXT: Readonly<Record<number, string>> = {
