@@ -152,12 +152,11 @@ export async function createStandaloneApp(
   // GitLab's REST API v4 (users, groups, projects, tokens, the container registry), as the user guide automates it.
   app.route('/api/v4', createGitLabApi({ store, management: registry.management, throttle, passwords, clientAddress, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), ...trusted }));
   // /api/v1 is the earlier admin and management API, kept as a deprecated alias of /api/v4 for
-  // scripts written against it; it says so on every answer (RFC 9745's Deprecation, and the
-  // successor's address) and is to be removed.
+  // scripts written against it; it says so on every answer (RFC 9745's Deprecation header) and
+  // is to be removed. No successor Link: clients of /api/v1 read its Link header as pagination.
   app.use('/api/v1/*', async (c, next) => {
     await next();
     c.res.headers.set('Deprecation', `@${V1_DEPRECATED_AT}`);
-    c.res.headers.append('Link', '</api/v4>; rel="successor-version"');
   });
   // Before the admin API: its Basic-auth middleware covers /api/v1/*.
   app.route('/api/v1/registry', registry.managementRoutes({ authorize: createManagementAuthorizer(accessHooks, verifier, throttle, clientAddress), ...trusted }));

@@ -36,6 +36,9 @@ const ERROR_BODY: Json = {
   description: "GitLab's error body: `message` (an object of messages for some refused updates, as GitLab answers them), and `error` for a parameter problem",
 };
 
+/** Every error response points at the one schema, in `components`. */
+const ERROR_REF: Json = { $ref: '#/components/schemas/Error' };
+
 const ERROR_TEXT: Readonly<Record<number, string>> = {
   400: 'A parameter is missing or invalid',
   401: 'No valid credentials',
@@ -79,7 +82,7 @@ function operation(route: RouteDefinition): Json {
   const headers = paginated ? { headers: PAGINATION_HEADERS } : {};
   const errors = [...new Set([400, 401, 403, 404, ...(route.errors ?? [])])].sort();
   const responses: Json = { [String(status)]: { description, ...headers, ...content } };
-  for (const code of errors) responses[String(code)] = { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/json': { schema: ERROR_BODY } } };
+  for (const code of errors) responses[String(code)] = { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/json': { schema: ERROR_REF } } };
   const withBody = route.input && route.method !== 'get' && route.method !== 'delete';
   const body = withBody
     ? {
@@ -127,6 +130,7 @@ export function openApiDocument(routes: readonly RouteDefinition[], options: { b
     servers: [{ url: options.basePath }],
     paths,
     components: {
+      schemas: { Error: ERROR_BODY },
       securitySchemes: {
         privateToken: { type: 'apiKey', in: 'header', name: 'PRIVATE-TOKEN', description: 'A personal access token (scope `api`, or `read_api` for reads)' },
         bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token' },
