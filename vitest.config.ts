@@ -9,6 +9,8 @@ const alias = {
   '@wharf/core/testing': src('./packages/core/src/testing/index.ts'),
   '@wharf/core/storage': src('./packages/core/src/storage/index.ts'),
   '@wharf/core': src('./packages/core/src/index.ts'),
+  '@wharf/db/testing': src('./packages/db/src/testing.ts'),
+  '@wharf/db': src('./packages/db/src/index.ts'),
   '@wharf/storage-fs': src('./packages/storage-fs/src/index.ts'),
   '@wharf/storage-s3/url': src('./packages/storage-s3/src/s3-url.ts'),
   '@wharf/storage-s3': src('./packages/storage-s3/src/index.ts'),
@@ -37,6 +39,18 @@ export default defineConfig({
           globalSetup: ['test/s3/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'postgres',
+          // the database tests again, on a real PostgreSQL (a throw-away cluster; test/postgres)
+          include: ['packages/*/src/**/*.db.test.ts', 'test/**/*.db.test.ts'],
+          env: { WHARF_TEST_DB: 'postgres' },
+          globalSetup: ['test/postgres/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

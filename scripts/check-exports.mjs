@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const problems = [];
-for (const name of ['core', 'storage-fs', 'storage-s3', 'access', 'adapter-node', 'adapter-bun', 'ui', 'api', 'server']) {
+for (const name of ['core', 'db', 'storage-fs', 'storage-s3', 'access', 'adapter-node', 'adapter-bun', 'ui', 'api', 'server']) {
   const dir = join('packages', name);
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {

@@ -14,6 +14,9 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Which `@wharf/*` packages each package may import (its own name excluded). */
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
+  // The metadata database: a root beside core (it knows no other Wharf package); the stores
+  // that use it (access, server) will import it.
+  db: [],
   'storage-fs': ['@wharf/core/storage', '@wharf/core/testing'],
   'storage-s3': ['@wharf/core/storage', '@wharf/core/testing'],
   access: ['@wharf/core'],
