@@ -3,11 +3,13 @@
  * `curl` for the cleanup policy, run verbatim (only the host and the token substituted), and
  * `@gitbeaker/rest` — the JavaScript client most GitLab automation uses — listing projects and
  * repositories, listing and deleting tags, bulk deleting with the guide's regexes, setting the
- * cleanup policy, creating a personal access token and protecting a tag pattern. Every result is
- * checked through `/v2` with skopeo.
+ * cleanup policy, creating a personal access token and protecting a tag pattern — and Debian's
+ * python-gitlab (python3-gitlab) reading and deleting tags. Every result is checked through
+ * `/v2` with skopeo.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Gitlab } from '@gitbeaker/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageLayout, prerequisites, run, skopeo } from './clients.js';
@@ -22,6 +24,11 @@ const GUIDE_CURL =
   `curl --request PUT --header 'Content-Type: application/json;charset=UTF-8' --header "PRIVATE-TOKEN: <your_access_token>" --data-binary '{"container_expiration_policy_attributes":{"cadence":"1month","enabled":true,"keep_n":1,"older_than":"14d","name_regex":"","name_regex_delete":".*","name_regex_keep":".*-master"}}' 'https://gitlab.example.com/api/v4/projects/2'`;
 
 type Json = Record<string, unknown>;
+
+/** Debian's python3-gitlab (python-gitlab 3.x), run with the system Python. */
+const PYTHON = '/usr/bin/python3';
+const pythonGitlab = spawnSync(PYTHON, ['-c', 'import gitlab'], { stdio: 'ignore' }).status === 0;
+const pythonClient = fileURLToPath(new URL('./python-gitlab-client.py', import.meta.url));
 
 describe.skipIf(pre.skip)("GitLab's REST API with GitLab's own tools", () => {
   let reg: Registry | undefined;
@@ -159,5 +166,19 @@ describe.skipIf(pre.skip)("GitLab's REST API with GitLab's own tools", () => {
     const repository = (await maria.ContainerRegistry.allRepositories({ projectId: 2 }))[0] as unknown as { id: number };
     await expect(maria.ContainerRegistry.removeTag(2, repository.id, 'release-master')).rejects.toThrow(/Forbidden|403|protected/i);
     expect(await tags('org/sample_project/cr')).toContain('release-master');
+  });
+
+  it('should be driven by python-gitlab too: the user, a project by path, its repository, tags read, deleted one by one and in bulk', async () => {
+    if (!pythonGitlab && process.env.WHARF_SKIP_E2E !== '1') throw new Error('python-gitlab is missing: apt-get install python3-gitlab (.ci/run does)');
+    if (!pythonGitlab) return;
+    for (const tag of ['a', 'b', 'c1', 'c2', 'latest']) await push('org/first/py', tag);
+    const run = spawnSync(PYTHON, [pythonClient, registry().url, adminToken, 'org/first'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const seen = JSON.parse(run.stdout) as { user: string; project: string; repositories: string[]; before: string[]; tag: { name: string; digest: string; total_size: number } };
+    expect(seen).toMatchObject({ user: 'admin', project: 'org/first', repositories: ['org/first/py'], before: ['a', 'b', 'c1', 'c2', 'latest'] });
+    expect(seen.tag.name).toBe('b');
+    expect(seen.tag.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(seen.tag.total_size).toBeGreaterThan(0);
+    await eventually(async () => (await tags('org/first/py')).join() === ['b', 'latest'].join());
   });
 });
