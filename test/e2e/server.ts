@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach } from 'vitest';
 import { collectLines, freePort, waitReady } from '../support/child-process.js';
@@ -97,6 +97,9 @@ async function command(t: Target, dir: string, host: string, options: StartOptio
   if (t === 'wharf') {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, HOST: hostname, WHARF_DATA: dataDir, WHARF_AUTH: options.auth ?? 'none' };
     if (options.adminPassword) env.WHARF_ADMIN_PASSWORD = options.adminPassword;
+    // every server gets its own prefix in a shared bucket, as it gets its own data directory:
+    // otherwise one file's images show up in (and are cleaned up by) another file's registry
+    if (env.WHARF_STORAGE?.startsWith('s3://')) env.WHARF_STORAGE = `${env.WHARF_STORAGE.replace(/\/+$/, '')}/${basename(dir)}`;
     const bun = runtime() === 'bun' ? bunBinary() : undefined;
     return bun ? [bun, [bunCli, 'serve'], env] : [process.execPath, [wharfCli, 'serve'], env];
   }
