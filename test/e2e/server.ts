@@ -97,9 +97,12 @@ async function command(t: Target, dir: string, host: string, options: StartOptio
   if (t === 'wharf') {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, HOST: hostname, WHARF_DATA: dataDir, WHARF_AUTH: options.auth ?? 'none' };
     if (options.adminPassword) env.WHARF_ADMIN_PASSWORD = options.adminPassword;
-    // every server gets its own prefix in a shared bucket, as it gets its own data directory:
-    // otherwise one file's images show up in (and are cleaned up by) another file's registry
-    if (env.WHARF_STORAGE?.startsWith('s3://')) env.WHARF_STORAGE = `${env.WHARF_STORAGE.replace(/\/+$/, '')}/${basename(dir)}`;
+    // WHARF_E2E_STORAGE (CI's e2e pass on S3): each server gets its own prefix of that bucket, as
+    // it gets its own data directory, so one file's images never show up in (or get cleaned up
+    // by) another file's registry. WHARF_STORAGE itself is passed on as it is (test/s3 points two
+    // servers at one prefix on purpose).
+    const shared = process.env.WHARF_E2E_STORAGE;
+    if (shared) env.WHARF_STORAGE = `${shared.replace(/\/+$/, '')}/${basename(dir)}`;
     const bun = runtime() === 'bun' ? bunBinary() : undefined;
     return bun ? [bun, [bunCli, 'serve'], env] : [process.execPath, [wharfCli, 'serve'], env];
   }
