@@ -14,6 +14,7 @@ const alias = {
   '@wharf/storage-fs': src('./packages/storage-fs/src/index.ts'),
   '@wharf/storage-s3/url': src('./packages/storage-s3/src/s3-url.ts'),
   '@wharf/storage-s3': src('./packages/storage-s3/src/index.ts'),
+  '@wharf/access/testing': src('./packages/access/src/testing.ts'),
   '@wharf/access': src('./packages/access/src/index.ts'),
   '@wharf/adapter-node': src('./packages/adapter-node/src/index.ts'),
   '@wharf/adapter-bun': src('./packages/adapter-bun/src/index.ts'),
@@ -36,7 +37,8 @@ export default defineConfig({
           name: 's3',
           // the S3 driver against a real server (Ceph RGW; .ci/s3.sh), and the standalone server on it
           include: ['packages/*/src/**/*.s3.test.ts', 'test/s3/**/*.test.ts'],
-          globalSetup: ['test/s3/global-setup.ts'],
+          // and a throw-away PostgreSQL for the servers that share one (cluster-postgres.test.ts)
+          globalSetup: ['test/s3/global-setup.ts', 'test/postgres/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -45,8 +47,11 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'postgres',
-          // the database tests again, on a real PostgreSQL (a throw-away cluster; test/postgres)
-          include: ['packages/*/src/**/*.db.test.ts', 'test/**/*.db.test.ts'],
+          // the database tests again, and the access model's and the API's suites, on a real
+          // PostgreSQL (a throw-away cluster; test/postgres); the unit project runs them on SQLite
+          include: ['packages/*/src/**/*.db.test.ts', 'test/**/*.db.test.ts', 'packages/access/src/**/*.test.ts', 'packages/api/src/**/*.test.ts'],
+          // tests of the JSON file store itself (which the database replaced)
+          exclude: ['**/node_modules/**', 'packages/access/src/store/{persistent-document,private-files,multi-process,file-lock,document-file}.test.ts'],
           env: { WHARF_TEST_DB: 'postgres' },
           globalSetup: ['test/postgres/global-setup.ts'],
           testTimeout: 30_000,

@@ -15,16 +15,16 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   // The metadata database: a root beside core (it knows no other Wharf package); the stores
-  // that use it (access, server) will import it.
+  // that use it (access, server) import it.
   db: [],
   'storage-fs': ['@wharf/core/storage', '@wharf/core/testing'],
   'storage-s3': ['@wharf/core/storage', '@wharf/core/testing'],
-  access: ['@wharf/core'],
+  access: ['@wharf/core', '@wharf/db', '@wharf/db/testing'],
   'adapter-node': ['@wharf/core'],
   'adapter-bun': ['@wharf/core'],
   ui: ['@wharf/core'],
-  api: ['@wharf/core', '@wharf/access'],
-  server: ['@wharf/core', '@wharf/core/storage', '@wharf/access', '@wharf/storage-fs', '@wharf/storage-s3', '@wharf/storage-s3/url', '@wharf/adapter-node', '@wharf/adapter-bun', '@wharf/ui', '@wharf/api'],
+  api: ['@wharf/core', '@wharf/access', '@wharf/access/testing'],
+  server: ['@wharf/core', '@wharf/core/storage', '@wharf/db', '@wharf/db/testing', '@wharf/access', '@wharf/storage-fs', '@wharf/storage-s3', '@wharf/storage-s3/url', '@wharf/adapter-node', '@wharf/adapter-bun', '@wharf/ui', '@wharf/api'],
 };
 
 function sources(dir: string, withTests = true): string[] {

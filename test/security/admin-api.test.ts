@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
-import { accessDir, createStandaloneApp, keyFilePath, SERVICE } from '@wharf/server';
+import { accessDir, createStandaloneApp, SERVICE } from '@wharf/server';
 
 const ADMIN = 'admin-admin-api-password-0123';
 const ALICE = 'alice-admin-api-password-0123';
@@ -176,12 +176,10 @@ describe('admin API under hostile input', () => {
     });
   });
 
-  it('should keep access.json 0600 and the access and auth directories 0700 (finding 11)', async () => {
+  it('should keep the metadata database, which holds the hashes and signing keys, 0600 and the sessions directory 0700 (finding 11)', async () => {
     const mode = async (path: string) => (await stat(path)).mode & 0o777;
     expect(await mode(accessDir(dir))).toBe(0o700);
-    expect(await mode(join(accessDir(dir), 'access.json'))).toBe(0o600);
-    expect(await mode(join(dir, 'auth'))).toBe(0o700);
-    expect(await mode(keyFilePath(dir))).toBe(0o600);
+    for (const file of ['wharf.db', 'wharf.db-wal', 'wharf.db-shm']) expect(await mode(join(dir, file)), file).toBe(0o600);
   });
 
   it("should answer a non-admin the same for another user's tokens and a missing user's (finding 12)", async () => {

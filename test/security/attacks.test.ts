@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminApi, basic, sha256 } from './support.js';
 import { KeyRing } from '@wharf/core';
 import { serve, type NodeRegistryServer } from '@wharf/adapter-node';
-import { createStandaloneApp, ISSUER, keyFilePath, SERVICE } from '@wharf/server';
+import { openDatabase } from '@wharf/db';
+import { createStandaloneApp, ISSUER, SERVICE } from '@wharf/server';
 
 const ADMIN_PASSWORD = 'admin-security-password-0123';
 const now = () => Math.floor(Date.now() / 1000);
@@ -75,7 +76,11 @@ describe('attacks on token auth', () => {
     const { app } = await createStandaloneApp({ dataDir: dir, auth: 'token', adminPassword: ADMIN_PASSWORD });
     server = await serve(app, { port: 0 });
     base = server.url;
-    ring = await KeyRing.fromJSON(JSON.parse(await readFile(keyFilePath(dir), 'utf8')));
+    // The server's own signing keys, read from its database: what an attacker who stole them would have.
+    const database = await openDatabase<{ signing_keys: { id: number; ring: string } }>({ url: `sqlite:${join(dir, 'wharf.db')}`, dataDir: dir });
+    const stored = await database.db.selectFrom('signing_keys').select('ring').executeTakeFirstOrThrow();
+    await database.close();
+    ring = await KeyRing.fromJSON(JSON.parse(stored.ring));
     const alice = await api('POST', '/users', { username: 'alice', password: 'alice-password-0123' });
     await api('POST', '/users', { username: 'carol', password: 'carol-password-0123', two_factor: true });
     await api('POST', '/groups', { path: 'team', visibility: 'public' });

@@ -15,7 +15,10 @@ export {
   type NewDeployToken,
   type NewPersonalAccessToken,
   type TargetSelector,
+  type DocumentBackend,
 } from './store/access-store.js';
+export { ACCESS_MIGRATIONS, type AccessTables } from './store/sql/access-tables.js';
+export { importAccessDocument, type ImportOutcome } from './store/sql/import-document.js';
 export type { LockOptions } from './store/file-lock.js';
 export { AccessError, isAccessError, type AccessErrorCode } from './model/access-error.js';
 export { AccessState } from './model/access-state.js';

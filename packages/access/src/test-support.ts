@@ -6,10 +6,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import type { Credentials } from '@wharf/core';
+import { testBackend } from '@wharf/db/testing';
 import { createAccessHooks } from './auth/access-hooks.js';
 import { AccessStore, type AccessStoreOptions } from './store/access-store.js';
+import { closeTestStores, openTestStoreOn } from './testing.js';
+
+// The store is the metadata database's (SQLite; PostgreSQL in the postgres project), or the
+// JSON file's with WHARF_TEST_ACCESS=json: see testing.ts.
+const { backend } = testBackend(inject('wharfPostgresUrl') ?? '', inject('wharfPostgresMissing') ?? '');
+afterEach(closeTestStores);
 
 /** A function making fresh temp directories, all removed after each test. */
 export function tempDirs(): () => Promise<string> {
@@ -33,9 +40,14 @@ export class TestClock {
   }
 }
 
-/** Open a store with a cheap password hash (and an optional clock). */
-export function openTestStore(dir: string, options: AccessStoreOptions = {}): Promise<AccessStore> {
+/** Open the JSON file store of `dir` with a cheap password hash, whatever the run's backend (tests of the file itself). */
+export function openJsonTestStore(dir: string, options: AccessStoreOptions = {}): Promise<AccessStore> {
   return AccessStore.open(dir, { passwordCost: 10, ...options });
+}
+
+/** Open the store of `dir` with a cheap password hash (and an optional clock), on the run's backend. */
+export function openTestStore(dir: string, options: AccessStoreOptions = {}): Promise<AccessStore> {
+  return openTestStoreOn(dir, { passwordCost: 10, ...options }, backend);
 }
 
 export const PASSWORD = 'password-123';

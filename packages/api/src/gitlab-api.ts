@@ -12,7 +12,7 @@
  * @module
  */
 import { type AccessStore, isAccessError } from '@wharf/access';
-import { type ClientAddress, crossSiteProblem, ERROR_CODES, isRegistryError, type RegistryManagement } from '@wharf/core';
+import { type ClientAddress, crossSiteProblem, ERROR_CODES, isRegistryError, type RegistryManagement, unavailableError } from '@wharf/core';
 import { Hono } from 'hono';
 import { type CallerOptions, identifyCaller } from './auth/caller.js';
 import { ApiError, type ApiErrorStatus } from './http/api-error.js';
@@ -108,6 +108,11 @@ export function createGitLabApi(options: GitLabApiOptions): Hono<ApiEnv> {
     if (isRegistryError(error)) {
       const status = ERROR_CODES[error.code].status as ApiErrorStatus;
       return c.json({ message: error.message }, status, error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) });
+    }
+    const unavailable = unavailableError(error);
+    if (unavailable) {
+      console.error('wharf API:', (error as Error).message);
+      return c.json({ message: `503 Service Unavailable - ${unavailable.message}` }, 503, { 'Retry-After': String(unavailable.retryAfterSeconds) });
     }
     // A client that left mid-request (its body aborted) is no server error.
     if (!c.req.raw.signal.aborted) console.error('wharf API:', error);

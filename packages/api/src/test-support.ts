@@ -8,17 +8,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessStore } from '@wharf/access';
+import type { AccessStore } from '@wharf/access';
+import { closeTestStores, openTestStoreOn, testBackend } from '@wharf/access/testing';
 import { createRegistry, MemoryStorage, type Registry, type RegistryOptions } from '@wharf/core';
 import { Hono } from 'hono';
-import { afterEach } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { createGitLabApi } from './gitlab-api.js';
 
 export const PASSWORD = 'password-123';
 export const ORIGIN = 'http://registry.test';
 
+// The store is the metadata database's: SQLite, or PostgreSQL in the postgres project (see @wharf/access/testing).
+const { backend } = testBackend(inject('wharfPostgresUrl') ?? '', inject('wharfPostgresMissing') ?? '');
 const dirs: string[] = [];
 afterEach(async () => {
+  await closeTestStores();
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
@@ -40,7 +44,7 @@ export interface World {
 export async function world(options: Pick<RegistryOptions, 'now' | 'tagProtection'> = {}): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), 'wharf-api-'));
   dirs.push(dir);
-  const store = await AccessStore.open(dir, { passwordCost: 10 });
+  const store = await openTestStoreOn(dir, { passwordCost: 10 }, backend);
   for (const username of ['root', 'olga', 'mara', 'dev', 'rita', 'eve']) await store.createUser({ username, password: PASSWORD, admin: username === 'root' });
   await store.createGroup({ path: 'team', visibility: 'public' });
   await store.createGroup({ path: 'team/sub' });

@@ -13,6 +13,8 @@ export class DatabaseUnavailableError extends Error {
   override readonly name = 'DatabaseUnavailableError';
   /** Seconds a client may wait before trying again. */
   readonly retryAfterSeconds = 5;
+  /** The marker every Wharf HTTP edge answers with 503 and Retry-After (`@wharf/core`'s isTemporarilyUnavailable). */
+  readonly temporarilyUnavailable = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

@@ -12,7 +12,7 @@
  * not understand. Kysely's own error for that case names no versions.
  * @module
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import { classifyDatabaseError } from './errors.js';
 import { asksForRetry, pause } from './transaction.js';
@@ -47,13 +47,22 @@ export class MigrationError extends Error {
 /** The names of the migrations applied to `db`, in order; `[]` for a new database. */
 export async function appliedMigrations<DB>(db: Kysely<DB>): Promise<string[]> {
   try {
+    const schema = await currentSchema(db);
     const tables = await db.introspection.getTables();
-    if (!tables.some((t) => t.name === MIGRATION_TABLE)) return [];
+    // PostgreSQL lists the tables of every schema: only ours counts.
+    if (!tables.some((t) => t.name === MIGRATION_TABLE && (schema === undefined || t.schema === schema))) return [];
     const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)} order by name`.execute(db);
     return rows.rows.map((r) => r.name);
   } catch (error) {
     throw classifyDatabaseError(error, 'reading the schema version');
   }
+}
+
+/** PostgreSQL's schema the connection works in (its `search_path`); `undefined` on SQLite. */
+async function currentSchema<DB>(db: Kysely<DB>): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema;
 }
 
 /** @throws SchemaTooNewError when `db` has migrations `migrations` does not know */
@@ -78,12 +87,18 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, migrations: readonly W
   if (new Set(names).size !== names.length) throw new MigrationError('two migrations have one name');
   await assertSchemaNotNewer(db, migrations);
   const byName = Object.fromEntries(migrations.map((m) => [m.name, { up: m.up, ...(m.down ? { down: m.down } : {}) }]));
+  // Named explicitly on PostgreSQL: Kysely looks for its tables in every schema otherwise, and
+  // would take another schema's for ours.
+  const schema = await currentSchema(db).catch((error: unknown) => {
+    throw classifyDatabaseError(error, 'migrating');
+  });
   const migrator = new Migrator({
     // Migrations see the schema as it is at their step, not the final typed schema.
     db: db as unknown as Kysely<unknown>,
     provider: { getMigrations: async () => byName },
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: LOCK_TABLE,
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   // Another process migrating holds SQLite's write lock: wait for it, then find the work done.
   let outcome = await migrator.migrateToLatest();

@@ -1,16 +1,17 @@
 /**
  * `wharf admin …` and `wharf keys …`: the standalone server's administration from the command
  * line, against the same data directory as `wharf serve` (`--data`, else `WHARF_DATA`, else
- * `./data`). Both are safe while the server runs: the access store locks around each change,
+ * `./data`) and the same metadata database (`WHARF_DATABASE_URL`, else SQLite in the data
+ * directory). Both are safe while the server runs: each change is one database transaction,
  * and a server reloads a rotated key file within seconds.
  * @module
  */
 import { resolve } from 'node:path';
 import { type CommandIo, processIo } from './command-io.js';
-import { accessDir, keyFilePath } from './data-dir.js';
+import { keyFilePath } from './data-dir.js';
 
 /** Split a leading `--data <dir>` / `--data=<dir>` off the arguments. */
-function takeDataDir(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): { dataDir: string; rest: string[] } | string {
+export function takeDataDir(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): { dataDir: string; rest: string[] } | string {
   const rest = [...argv];
   let dir: string | undefined;
   for (let i = 0; i < rest.length; i++) {
@@ -38,7 +39,7 @@ export async function runAdminCli(argv: readonly string[], io: CommandIo = proce
     io.err(`wharf admin: ${parsed}\n`);
     return 2;
   }
-  const { AccessStore, runAdminCommand } = await import('@wharf/access');
+  const { runAdminCommand } = await import('@wharf/access');
   const lines = { out: (line: string) => io.out(`${line}\n`), err: (line: string) => io.err(`${line}\n`) };
   const first = parsed.rest[0];
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
@@ -46,14 +47,20 @@ export async function runAdminCli(argv: readonly string[], io: CommandIo = proce
     if (first !== undefined) io.out('Usage: wharf admin [--data DIR] <noun> <verb> [options]   (DIR: --data, WHARF_DATA or ./data)\n\n');
     return runAdminCommand(parsed.rest, { store: undefined as never, ...lines });
   }
-  let store: Awaited<ReturnType<typeof AccessStore.open>>;
+  const { openMetadata } = await import('./metadata-db.js');
+  let metadata: Awaited<ReturnType<typeof openMetadata>>;
   try {
-    store = await AccessStore.open(accessDir(parsed.dataDir));
+    metadata = await openMetadata(parsed.dataDir);
   } catch (error) {
-    io.err(`wharf admin: cannot open the access store in ${accessDir(parsed.dataDir)}: ${(error as Error).message}\n`);
+    io.err(`wharf admin: cannot open the metadata database of ${parsed.dataDir}: ${(error as Error).message}\n`);
     return 1;
   }
-  return runAdminCommand(parsed.rest, { store, ...lines });
+  for (const notice of metadata.notices.slice(1)) io.err(`wharf admin: ${notice}\n`);
+  try {
+    return await runAdminCommand(parsed.rest, { store: metadata.store, ...lines });
+  } finally {
+    await metadata.close();
+  }
 }
 
 const KEYS_USAGE = `Usage: wharf keys [--data DIR] <command>
@@ -79,15 +86,27 @@ export async function runKeysCli(argv: readonly string[], io: CommandIo = proces
     io.err(`wharf keys: ${command === undefined ? 'missing command' : `unknown arguments "${parsed.rest.join(' ')}"`}\n\n${KEYS_USAGE}`);
     return 2;
   }
-  const { KeyFile } = await import('./key-file.js');
-  const file = await KeyFile.open(keyFilePath(parsed.dataDir));
-  if (command === 'rotate') {
-    const kid = await file.rotate();
-    io.out(`new signing key ${kid}; running servers pick it up within seconds\n`);
+  const { openMetadata } = await import('./metadata-db.js');
+  const { DatabaseKeys } = await import('./database-keys.js');
+  let metadata: Awaited<ReturnType<typeof openMetadata>>;
+  try {
+    metadata = await openMetadata(parsed.dataDir);
+  } catch (error) {
+    io.err(`wharf keys: cannot open the metadata database of ${parsed.dataDir}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const keys = await DatabaseKeys.open(metadata.view(), keyFilePath(parsed.dataDir));
+    if (command === 'rotate') {
+      const kid = await keys.rotate();
+      io.out(`new signing key ${kid}; running servers pick it up within seconds\n`);
+      return 0;
+    }
+    for (const key of keys.ring.toJSON().keys) {
+      io.out(`${key.kid}  ${key.alg}  created ${key.createdAt}${key.supersededAt ? `  superseded ${key.supersededAt}` : '  (signing)'}\n`);
+    }
     return 0;
+  } finally {
+    await metadata.close();
   }
-  for (const key of file.ring.toJSON().keys) {
-    io.out(`${key.kid}  ${key.alg}  created ${key.createdAt}${key.supersededAt ? `  superseded ${key.supersededAt}` : '  (signing)'}\n`);
-  }
-  return 0;
 }

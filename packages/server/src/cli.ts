@@ -31,6 +31,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'list, delete and rename repositories and tags; cleanup policies (wharf registry --help)',
     run: async (argv) => (await import('./registry-command.js')).runRegistryCommand(argv),
   },
+  db: {
+    summary: 'the metadata database: status, migrate, import access.json (wharf db --help)',
+    run: async (argv) => (await import('./db-command.js')).runDbCommand(argv),
+  },
   gc: {
     summary: 'delete unreferenced blobs and manifests, safe while serving (wharf gc --help)',
     run: async (argv) => (await import('./gc-command.js')).runGcCommand(argv),

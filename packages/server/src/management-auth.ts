@@ -14,7 +14,7 @@ import {
   type AccessRequest,
   type AuthHooks,
   type ClientAddress,
-  type LoginThrottle,
+  type LoginThrottlePolicy,
   type ManagementAuthorizer,
   type Principal,
   type TokenVerifier,
@@ -25,7 +25,7 @@ import type { Context } from 'hono';
  * @param clientAddress the request's client address for the throttle (the serving adapter's
  *   `getConnInfo`); without it password failures count per login name only.
  */
-export function createManagementAuthorizer(hooks: AuthHooks, verifier: TokenVerifier, throttle: LoginThrottle, clientAddress?: ClientAddress): ManagementAuthorizer {
+export function createManagementAuthorizer(hooks: AuthHooks, verifier: TokenVerifier, throttle: LoginThrottlePolicy, clientAddress?: ClientAddress): ManagementAuthorizer {
   // The management routes hand an authorizer the request and the Hono env, not the Context; the
   // adapters' getConnInfo reads only those two.
   const addressOf = (request: Request, env: unknown): string | undefined => clientAddress?.({ req: { raw: request }, env } as unknown as Context);
@@ -51,7 +51,7 @@ export function createManagementAuthorizer(hooks: AuthHooks, verifier: TokenVeri
 /** A Bearer token's own grants, or who presented Basic credentials (anonymous without any). */
 type Caller = { readonly access: readonly AccessRequest[] } | { readonly principal: Principal };
 
-async function identify(request: Request, hooks: AuthHooks, verifier: TokenVerifier, throttle: LoginThrottle, address: string | undefined): Promise<Caller> {
+async function identify(request: Request, hooks: AuthHooks, verifier: TokenVerifier, throttle: LoginThrottlePolicy, address: string | undefined): Promise<Caller> {
   const header = request.headers.get('authorization') ?? '';
   const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
   if (bearer) {
@@ -63,7 +63,7 @@ async function identify(request: Request, hooks: AuthHooks, verifier: TokenVerif
   return { principal: await basicPrincipal(header, hooks, throttle, address) };
 }
 
-async function basicPrincipal(header: string, hooks: AuthHooks, throttle: LoginThrottle, address: string | undefined): Promise<Principal> {
+async function basicPrincipal(header: string, hooks: AuthHooks, throttle: LoginThrottlePolicy, address: string | undefined): Promise<Principal> {
   const encoded = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header)?.[1];
   if (!encoded) return ANONYMOUS;
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');

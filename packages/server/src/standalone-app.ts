@@ -2,8 +2,8 @@
  * The standalone server's application: the registry over `<data>` and, with token auth (the
  * default), everything around it — the token service at `/auth`, GitLab's REST API at `/api/v4`
  * (`@wharf/api`), the earlier admin API at `/api/v1` (deprecated: an alias kept for old scripts),
- * GitLab-style users, projects and tokens in `<data>/access`, and the signing keys in
- * `<data>/auth/keys.json`.
+ * GitLab-style users, projects and tokens and the signing keys in the metadata database
+ * (metadata-db.ts: SQLite `<data>/wharf.db`, or PostgreSQL by `WHARF_DATABASE_URL`).
  *
  * Everything else, from `/` down, is the registry page (`@wharf/ui`) with its sign-in at
  * `/-/sign_in` (see web/registry-page.ts); it is mounted last, so `/auth`, `/api/v1` and `/v2`
@@ -11,24 +11,27 @@
  *
  * Layout of the data directory:
  * - `wharf/v1/…`: the registry's content (FsStorage);
- * - `access/`: the access store (users, groups, projects, members, tokens, jobs);
+ * - `wharf.db`: the metadata database when it is SQLite (mode 0600);
  * - `access/sessions/`: the page's sign-in sessions (one file per session, mode 0600);
- * - `auth/keys.json`: the token-signing keys (mode 0600).
+ * - `access/access.json.imported`, `auth/keys.json`: the access store and the signing keys from
+ *   before the database, taken over by it on the first start.
  *
  * With `WHARF_STORAGE=s3://BUCKET[/PREFIX]` the registry's content (`wharf/v1/…`) lives in that
- * bucket instead; the access store and the keys stay in the local data directory.
+ * bucket instead.
  * @module
  */
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import { type ClientAddress, combineHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, LoginThrottle } from '@wharf/core';
-import { AccessStore, bootstrapAdmin, createAccessHooks, createAdminApi, createTagPolicy, explainRegistryOff, PasswordQueue, registryEnabled } from '@wharf/access';
+import { type ClientAddress, combineHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, isTemporarilyUnavailable, toResponse } from '@wharf/core';
+import { bootstrapAdmin, createAccessHooks, createAdminApi, createTagPolicy, explainRegistryOff, PasswordQueue, registryEnabled } from '@wharf/access';
 import { createGitLabApi } from '@wharf/api';
 import { FsStorage } from '@wharf/storage-fs';
 import type { StorageDriver } from '@wharf/core';
 import type { ServeConfig } from './config.js';
 import { accessDir, keyFilePath } from './data-dir.js';
-import { KeyFile } from './key-file.js';
+import { type Metadata, openMetadata } from './metadata-db.js';
+import { type LoginTables, SharedLoginThrottle } from './shared-login-throttle.js';
+import { DatabaseKeys, type KeyTables } from './database-keys.js';
 import { quotaFor } from './quota-config.js';
 import { createManagementAuthorizer } from './management-auth.js';
 import { createStandaloneWebhook } from './webhook-config.js';
@@ -91,11 +94,14 @@ export async function createStandaloneApp(
   let cleanupScheduler: { start(): void; stop(): Promise<void> } | undefined;
   // Deletions and collections the management API started and answered 202 for.
   let background: { settled(): Promise<void> } | undefined;
+  // The metadata database (users, projects, tokens …), closed last.
+  let metadata: Metadata | undefined;
   const close = async (): Promise<void> => {
     await cleanupScheduler?.stop();
     await background?.settled();
     await gc?.schedule.stop();
     await webhook?.sink.stop();
+    await metadata?.close();
     release();
   };
   if (config.auth === 'none') {
@@ -111,11 +117,14 @@ export async function createStandaloneApp(
     return { app, notices: [...gcNotices, ...webhookNotices], close };
   }
 
-  const store = await AccessStore.open(accessDir(config.dataDir));
+  metadata = await openMetadata(config.dataDir);
+  const { store } = metadata;
   const admin = await bootstrapAdmin(store, config.adminPassword ? { password: config.adminPassword } : {});
-  const keys = await KeyFile.open(keyFilePath(config.dataDir));
+  // Shared by every server on the database; a data directory's keys.json from before it is taken over.
+  const keys = await DatabaseKeys.open(metadata.view<KeyTables>(), keyFilePath(config.dataDir));
   // WHARF_LOGIN_LIMITS: one throttle and one hashing queue for every place that checks passwords.
-  const throttle = new LoginThrottle(config.login?.throttle);
+  // Counted in the database, so every server behind one load balancer shares the counts.
+  const throttle = new SharedLoginThrottle(metadata.view<LoginTables>(), config.login?.throttle);
   const clientAddress = options.clientAddress ?? (await loadRuntimeAdapter()).clientAddress;
   const passwords = new PasswordQueue(config.login?.passwords);
   const accessHooks = createAccessHooks(store, { passwords });
@@ -143,10 +152,25 @@ export async function createStandaloneApp(
   });
 
   const app = new Hono();
-  // A key rotation made by `wharf keys rotate` in another process shows up within seconds.
+  // A key rotation made by `wharf keys rotate` or another server shows up within seconds. A
+  // database that cannot answer leaves the ring as it was: pulls with valid tokens go on.
+  let refreshFailed = false;
   app.use('*', async (_c, next) => {
-    await keys.refresh();
+    await keys.refresh().then(
+      () => {
+        refreshFailed = false;
+      },
+      (error: unknown) => {
+        if (!refreshFailed) (options.log ?? console.error)(`wharf: could not look for rotated signing keys: ${(error as Error).message}`);
+        refreshFailed = true;
+      },
+    );
     await next();
+  });
+  // What no route answered itself (a database that cannot answer, mostly): the registry's error body and status.
+  app.onError((error, c) => {
+    if (!isTemporarilyUnavailable(error) && !c.req.raw.signal.aborted) console.error('wharf: unexpected error', error);
+    return toResponse(error, c.req.method);
   });
   app.route('/auth', tokens.app);
   // GitLab's REST API v4 (users, groups, projects, tokens, the container registry), as the user guide automates it.
@@ -182,7 +206,7 @@ export async function createStandaloneApp(
   background = registry.management.background;
   cleanupScheduler.start();
   webhook?.sink.start();
-  return { app, notices: [...notices, ...gcNotices, ...webhookNotices], close };
+  return { app, notices: [...metadata.notices, ...notices, ...gcNotices, ...webhookNotices], close };
 }
 
 /**

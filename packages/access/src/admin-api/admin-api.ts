@@ -15,7 +15,7 @@
  * else. Bad input never produces a 500.
  * @module
  */
-import { crossSiteProblem } from '@wharf/core';
+import { crossSiteProblem, unavailableError } from '@wharf/core';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { isAccessError } from '../model/access-error.js';
 import type { AccessStore } from '../store/access-store.js';
@@ -68,6 +68,8 @@ export function createAdminApi(store: AccessStore, options: AdminApiOptions = {}
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json({ message: error.message }, error.status, error.headers);
     if (isAccessError(error)) return c.json({ message: error.message }, STATUS[error.code]);
+    const unavailable = unavailableError(error);
+    if (unavailable) return c.json({ message: unavailable.message }, 503, { 'Retry-After': String(unavailable.retryAfterSeconds) });
     // A client that left mid-request (its body aborted) is no server error: the access log has its line.
     if (!c.req.raw.signal.aborted) console.error('wharf admin API:', error);
     return c.json({ message: 'internal error' }, 500);

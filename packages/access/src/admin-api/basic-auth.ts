@@ -26,6 +26,8 @@ export interface LoginThrottleLike {
   fail(account: string, address?: string): void;
   /** The password was right: clear the name's count, take this attempt's back. */
   succeed(account: string, address?: string): void;
+  /** Read the latest counts before a login (a throttle shared through a database). */
+  prepare?(account: string, address?: string): Promise<void>;
 }
 
 /** A failed admin API login, as reported to {@link BasicAuthOptions.onFailedLogin}. */

@@ -2,14 +2,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { ANONYMOUS } from '@wharf/core';
 import { describe, expect, it } from 'vitest';
 import { decodeDocument, encodeDocument } from '../model/document-codec.js';
-import { openTestStore, PASSWORD, seedWorld, tempDirs, testHooks } from '../test-support.js';
+import { openJsonTestStore, openTestStore, PASSWORD, seedWorld, tempDirs, testHooks } from '../test-support.js';
 import { explainRegistryOff } from './namespace-view.js';
 
 const tempDir = tempDirs();
 
-async function world() {
+/** The seeded world, on the run's backend; `json`: on the JSON file store (tests that read the file). */
+async function world(json = false) {
   const dir = await tempDir();
-  const store = await openTestStore(dir);
+  const store = await (json ? openJsonTestStore : openTestStore)(dir);
   await seedWorld(store);
   return { dir, store, ...testHooks(store) };
 }
@@ -59,20 +60,20 @@ describe('the container registry switch of a project', () => {
   });
 
   it('should keep the setting in access.json and read older files without it as on', async () => {
-    const { dir, store } = await world();
+    const { dir, store } = await world(true);
     await store.setProjectRegistryAccessLevel('team/app', 'disabled');
     const file = JSON.parse(await readFile(store.path, 'utf8'));
     const app = Object.values(file.projects as Record<string, { path: string; containerRegistryAccessLevel?: string }>).find(
       (p) => p.path === 'team/app',
     );
     expect(app?.containerRegistryAccessLevel).toBe('disabled');
-    await expect((await openTestStore(dir)).getProject('team/app')).resolves.toMatchObject({ containerRegistryAccessLevel: 'disabled' });
+    await expect((await openJsonTestStore(dir)).getProject('team/app')).resolves.toMatchObject({ containerRegistryAccessLevel: 'disabled' });
 
     // an older file has no such key: still valid, and on
     for (const p of Object.values(file.projects as Record<string, Record<string, unknown>>)) delete p.containerRegistryAccessLevel;
     file.revision += 1;
     await writeFile(store.path, JSON.stringify(file));
-    const reopened = await openTestStore(dir);
+    const reopened = await openJsonTestStore(dir);
     const { actionsOn, login } = testHooks(reopened);
     expect(await actionsOn(await login('root', PASSWORD), 'team/app')).toEqual(['delete', 'pull', 'push']);
   });

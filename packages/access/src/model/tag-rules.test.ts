@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { isAccessError } from './access-error.js';
 import { explainInvalidTagNamePattern, isImmutableRule, MAX_TAG_RULES_PER_PROJECT, ruleMatches, rulesMatching } from './tag-rules.js';
 import { AccessStore } from '../store/access-store.js';
-import { openTestStore, seedWorld, tempDirs } from '../test-support.js';
+import { openJsonTestStore, openTestStore, seedWorld, tempDirs } from '../test-support.js';
 
 const tempDir = tempDirs();
 
-async function world() {
+/** The seeded world, on the run's backend; `json`: on the JSON file store (tests that read the file). */
+async function world(json = false) {
   const dir = await tempDir();
-  const store = await openTestStore(dir);
+  const store = await (json ? openJsonTestStore : openTestStore)(dir);
   await seedWorld(store);
   return { dir, store };
 }
@@ -48,7 +49,7 @@ describe('AccessStore tag rules', () => {
     expect(first).toMatchObject({ number: 1, tagNamePattern: '^v', minimumAccessLevelForPush: 'maintainer', minimumAccessLevelForDelete: 'owner' });
     expect(second.number).toBe(2);
     expect(isImmutableRule(second)).toBe(true);
-    const reopened = await AccessStore.open(dir);
+    const reopened = await openTestStore(dir);
     expect((await reopened.listTagRules('team/app')).map((r) => r.tagNamePattern)).toEqual(['^v']);
     expect(rulesMatching(await reopened.getProject('team/web'), 'release-2').map((r) => r.number)).toEqual([2]);
   });
@@ -79,7 +80,7 @@ describe('AccessStore tag rules', () => {
   });
 
   it('should delete rules, drop the key with the last one and never reuse a number', async () => {
-    const { dir, store } = await world();
+    const { dir, store } = await world(true);
     const rule = await store.createTagRule('team/app', protectedRule('^v'));
     await store.deleteTagRule('team/app', rule.number);
     expect((await store.getProject('team/app')).containerTagRules).toBeUndefined();
@@ -100,7 +101,7 @@ describe('AccessStore tag rules', () => {
   });
 
   it('should refuse to open a file whose rules repeat a number', async () => {
-    const { dir, store } = await world();
+    const { dir, store } = await world(true);
     await store.createTagRule('team/app', protectedRule('^v'));
     await store.createTagRule('team/web', protectedRule('^v'));
     const file = JSON.parse(await readFile(store.path, 'utf8'));

@@ -32,8 +32,22 @@ import {
   type UserInfo,
   userInfo,
 } from '../model/views.js';
+import type { WharfDatabase } from '@wharf/db';
 import type { LockOptions } from './file-lock.js';
 import { PersistentDocument } from './persistent-document.js';
+import type { AccessTables } from './sql/access-tables.js';
+import { SqlDocument } from './sql/sql-document.js';
+
+/**
+ * Where the document lives: a JSON file under a lock ({@link PersistentDocument}) or the
+ * metadata database ({@link SqlDocument}). Both give the latest state and apply a change as
+ * one revision; the model's rules cannot tell them apart.
+ */
+export interface DocumentBackend {
+  readonly path: string;
+  state(): Promise<AccessState>;
+  update<T>(change: (doc: AccessDocument) => T): Promise<T>;
+}
 
 /** Options of {@link AccessStore.open}. */
 export interface AccessStoreOptions {
@@ -91,13 +105,13 @@ function notFound(what: string, ref: string): never {
  * await store.addMember({ user: 'alice', project: 'team/app', role: 'developer' });
  */
 export class AccessStore {
-  readonly #document: PersistentDocument;
+  readonly #document: DocumentBackend;
   readonly #now: () => Date;
   /** log2 of scrypt's N for new hashes (and for the dummy hash of unknown usernames). */
   readonly passwordCost: number;
   readonly jobMaxDurationMs: number;
 
-  private constructor(document: PersistentDocument, options: AccessStoreOptions) {
+  private constructor(document: DocumentBackend, options: AccessStoreOptions) {
     this.#document = document;
     this.#now = options.now ?? (() => new Date());
     this.passwordCost = options.passwordCost ?? DEFAULT_PASSWORD_COST;
@@ -113,7 +127,16 @@ export class AccessStore {
     return new AccessStore(await PersistentDocument.open(dir, options.lock), options);
   }
 
-  /** Path of the document file. */
+  /**
+   * Open the store kept in the metadata database (migrated with `ACCESS_MIGRATIONS`), shared by
+   * every server that opens the same database. The caller owns `database` and closes it.
+   * @throws AccessError CORRUPT when a stored record is invalid; DatabaseUnavailableError
+   */
+  static async openDatabase(database: WharfDatabase<AccessTables>, options: Omit<AccessStoreOptions, 'lock'> = {}): Promise<AccessStore> {
+    return new AccessStore(await SqlDocument.open(database), options);
+  }
+
+  /** Where the store lives: the document file, or the database (without its password). */
   get path(): string {
     return this.#document.path;
   }

@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore, tempDirs } from '../test-support.js';
+import { openJsonTestStore, tempDirs } from '../test-support.js';
 
 const tempDir = tempDirs();
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,7 +59,7 @@ afterAll(async () => {
 describe('store across processes', () => {
   it('should lose no write when three processes and this one write at the same time', async () => {
     const dir = await tempDir();
-    const store = await openTestStore(dir);
+    const store = await openJsonTestStore(dir);
     const children = ['a', 'b', 'c'].map((p) => run([dir, p, '20']));
     for (let i = 0; i < 20; i++) await store.createUser({ username: `main${i}` });
     expect(await Promise.all(children.map((c) => c.done))).toEqual([0, 0, 0]);
@@ -75,7 +75,7 @@ describe('store across processes', () => {
     await new Promise((r) => setTimeout(r, 150));
     writer.child.kill('SIGKILL');
     await writer.done;
-    const store = await openTestStore(dir, { lock: { timeoutMs: 5_000 } });
+    const store = await openJsonTestStore(dir, { lock: { timeoutMs: 5_000 } });
     const before = (await store.listUsers()).length;
     expect(before).toBeGreaterThan(0);
     await store.createUser({ username: 'after-crash' });

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AccessError } from '../model/access-error.js';
-import { openTestStore, tempDirs } from '../test-support.js';
+import { openJsonTestStore, tempDirs } from '../test-support.js';
 import { AccessStore } from './access-store.js';
 
 const tempDir = tempDirs();
@@ -19,10 +19,10 @@ function deadPid(): number {
 describe('store persistence', () => {
   it('should keep data across reopen, with a revision per write', async () => {
     const dir = await tempDir();
-    const a = await openTestStore(dir);
+    const a = await openJsonTestStore(dir);
     await a.createUser({ username: 'alice' });
     await a.createGroup({ path: 'team' });
-    const b = await openTestStore(dir);
+    const b = await openJsonTestStore(dir);
     expect((await b.listUsers()).map((u) => u.username)).toEqual(['alice']);
     expect((await b.state()).revision).toBe(2);
     const doc = JSON.parse(await readFile(join(dir, 'access.json'), 'utf8'));
@@ -31,7 +31,7 @@ describe('store persistence', () => {
 
   it('should lose nothing when two instances on one directory write concurrently', async () => {
     const dir = await tempDir();
-    const [a, b] = await Promise.all([openTestStore(dir), openTestStore(dir)]);
+    const [a, b] = await Promise.all([openJsonTestStore(dir), openJsonTestStore(dir)]);
     await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).createUser({ username: `user${i}` })));
     for (const store of [a, b]) {
       const users = await store.listUsers();
@@ -44,8 +44,8 @@ describe('store persistence', () => {
 
   it("should see another instance's writes on the next read, and reuse its cache when nothing changed", async () => {
     const dir = await tempDir();
-    const a = await openTestStore(dir);
-    const b = await openTestStore(dir);
+    const a = await openJsonTestStore(dir);
+    const b = await openJsonTestStore(dir);
     const before = await b.state();
     expect(await b.state()).toBe(before);
     await a.createUser({ username: 'alice' });
@@ -56,7 +56,7 @@ describe('store persistence', () => {
 
   it('should recover from a crash mid-write: a stale lock of a dead process and a leftover temp file', async () => {
     const dir = await tempDir();
-    const store = await openTestStore(dir);
+    const store = await openJsonTestStore(dir);
     await store.createUser({ username: 'alice' });
     await writeFile(
       join(dir, 'access.json.lock'),
@@ -64,7 +64,7 @@ describe('store persistence', () => {
     );
     await writeFile(join(dir, 'access.json.4242.abcdef.tmp'), '{"format":"wharf-access/1","revision":9,"us');
 
-    const reopened = await openTestStore(dir, { lock: { timeoutMs: 2_000 } });
+    const reopened = await openJsonTestStore(dir, { lock: { timeoutMs: 2_000 } });
     expect((await reopened.listUsers()).map((u) => u.username)).toEqual(['alice']);
     await reopened.createUser({ username: 'bob' });
     expect((await reopened.listUsers()).map((u) => u.username)).toEqual(['alice', 'bob']);
@@ -73,7 +73,7 @@ describe('store persistence', () => {
 
   it('should wait for a live lock and give up with LOCKED after the timeout', async () => {
     const dir = await tempDir();
-    const store = await openTestStore(dir, { lock: { timeoutMs: 300 } });
+    const store = await openJsonTestStore(dir, { lock: { timeoutMs: 300 } });
     await writeFile(
       join(dir, 'access.json.lock'),
       JSON.stringify({ pid: process.pid, host: hostname(), nonce: 'live', createdAt: Date.now() }),
@@ -94,7 +94,7 @@ describe('store persistence', () => {
 
   it('should refuse a document that breaks the schema, naming the field', async () => {
     const dir = await tempDir();
-    const store = await openTestStore(dir);
+    const store = await openJsonTestStore(dir);
     await store.createUser({ username: 'alice' });
     const doc = JSON.parse(await readFile(join(dir, 'access.json'), 'utf8'));
     const id = Object.keys(doc.users)[0] as string;
@@ -118,7 +118,7 @@ describe('store persistence', () => {
 
   it('should persist nothing when a change is refused', async () => {
     const dir = await tempDir();
-    const store = await openTestStore(dir);
+    const store = await openJsonTestStore(dir);
     await store.createUser({ username: 'alice' });
     await expect(store.createUser({ username: 'alice' })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect((await store.state()).revision).toBe(1);

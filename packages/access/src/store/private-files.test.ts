@@ -1,7 +1,7 @@
 import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openTestStore, tempDirs } from '../test-support.js';
+import { openJsonTestStore, tempDirs } from '../test-support.js';
 import { FileLock } from './file-lock.js';
 
 const tempDir = tempDirs();
@@ -11,7 +11,7 @@ describe('access store: private files', () => {
   it('should create its directory 0700 and access.json 0600', async () => {
     const root = await tempDir();
     const dir = join(root, 'data', 'access');
-    const store = await openTestStore(dir);
+    const store = await openJsonTestStore(dir);
     await store.createUser({ username: 'alice', password: 'password-123' });
     expect(await modeOf(dir)).toBe(0o700);
     expect(await modeOf(join(dir, 'access.json'))).toBe(0o600);
@@ -26,18 +26,18 @@ describe('access store: private files', () => {
     const dir = join(await tempDir(), 'access');
     await mkdir(dir, { mode: 0o755 });
     await chmod(dir, 0o755);
-    const first = await openTestStore(dir);
+    const first = await openJsonTestStore(dir);
     await first.createUser({ username: 'alice' });
     await chmod(join(dir, 'access.json'), 0o644);
     await chmod(dir, 0o755);
-    await openTestStore(dir);
+    await openJsonTestStore(dir);
     expect(await modeOf(dir)).toBe(0o700);
     expect(await modeOf(join(dir, 'access.json'))).toBe(0o600);
   });
 
   it('should keep a rewritten document at 0600 whatever mode the previous one had', async () => {
     const dir = await tempDir();
-    const store = await openTestStore(dir);
+    const store = await openJsonTestStore(dir);
     await store.createUser({ username: 'alice' });
     await chmod(join(dir, 'access.json'), 0o644);
     await store.createUser({ username: 'bob' });
@@ -56,7 +56,7 @@ describe('access store: private files', () => {
 
   it('should refuse a change that the file could not hold as INVALID, writing nothing', async () => {
     const dir = await tempDir();
-    const store = await openTestStore(dir);
+    const store = await openJsonTestStore(dir);
     await store.createUser({ username: 'alice' });
     const error = await store
       .update((doc) => {

@@ -20,6 +20,12 @@ export interface LoginThrottlePolicy {
   fail(account: string, address?: string): void;
   /** A password check succeeded: clear the name's count and take back this attempt's. */
   succeed(account: string, address?: string): void;
+  /**
+   * Called before each login check, before any of the methods above: a throttle whose counts
+   * live elsewhere (shared by several servers, in a database) reads the latest here, so the
+   * synchronous gate right before the password hash decides on them.
+   */
+  prepare?(account: string, address?: string): Promise<void>;
 }
 
 /** The refusal while locked: 429 `TOOMANYREQUESTS`, to retry after whole seconds. */
@@ -45,6 +51,7 @@ export async function guardLogin<T>(
   address: string | undefined,
   check: (passwordAttempt: () => void) => Promise<T | null> | T | null,
 ): Promise<T | null> {
+  await throttle?.prepare?.(account, address);
   let attempted = false;
   const passwordAttempt = () => {
     if (attempted) return; // one check, one count

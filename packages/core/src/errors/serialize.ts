@@ -5,6 +5,7 @@
  * in. Every Hono app of core answers its errors through {@link toResponse}.
  * @module
  */
+import { unavailableError } from './unavailable.js';
 import { ERROR_CODES, type ErrorCode } from './codes.js';
 import { errorHeaders } from './http-headers.js';
 import { isRegistryError, RegistryError } from './registry-error.js';
@@ -53,7 +54,7 @@ const OAUTH_ERRORS: Partial<Record<ErrorCode, string>> = { UNAUTHORIZED: 'invali
  * app.onError((error, c) => toResponse(error, c.req.method));
  */
 export function toResponse(error: unknown, method = 'GET', options: ToResponseOptions = {}): Response {
-  const e = isRegistryError(error) ? error : new RegistryError('UNKNOWN', 'internal server error');
+  const e = isRegistryError(error) ? error : (unavailableError(error) ?? new RegistryError('UNKNOWN', 'internal server error'));
   const oauth = options.oauth ? OAUTH_ERRORS[e.code] : undefined;
   const body = oauth ? { errors: [{ code: e.code, message: e.message }], error: oauth, error_description: e.message } : errorBody(e);
   const text = JSON.stringify(body);

@@ -19,6 +19,7 @@
  * transaction, never the database, or it waits for itself.
  * @module
  */
+import { open } from 'node:fs/promises';
 import { CompiledQuery, type DatabaseConnection, type DialectAdapter, type Driver, SqliteAdapter, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 
 /** The part of `node:sqlite`'s DatabaseSync and `bun:sqlite`'s Database this uses. */
@@ -44,8 +45,10 @@ export interface BuiltinSqliteOptions {
 }
 
 const STATEMENT_CACHE = 500;
-// A variable, so bundlers leave Bun's module alone on Node.
+// Variables, so bundlers leave the runtimes' modules alone: Bun's on Node, and Node's, whose
+// `node:` prefix esbuild would otherwise strip (a bare `sqlite` is some npm package's name).
 const BUN_SQLITE = 'bun:sqlite';
+const NODE_SQLITE = 'node:sqlite';
 
 /** The runtime's SQLite, its name and version (for logs). */
 async function openRaw(path: string): Promise<{ raw: RawDatabase; runtime: string; bun: boolean }> {
@@ -54,8 +57,27 @@ async function openRaw(path: string): Promise<{ raw: RawDatabase; runtime: strin
     const { Database } = (await import(BUN_SQLITE)) as { Database: new (path: string, options: object) => RawDatabase };
     return { raw: new Database(path, { create: true, strict: true }), runtime: 'bun:sqlite', bun };
   }
-  const { DatabaseSync } = (await import('node:sqlite')) as unknown as { DatabaseSync: new (path: string) => RawDatabase };
+  const sqlite = await import(NODE_SQLITE).catch((error: unknown) => {
+    throw new Error(
+      `this Node (${process.version}) has no built-in SQLite (node:sqlite, Node 22.13 and later): run Wharf on a newer Node or on Bun, or set WHARF_DATABASE_URL=postgres://…`,
+      { cause: error },
+    );
+  });
+  const { DatabaseSync } = sqlite as unknown as { DatabaseSync: new (path: string) => RawDatabase };
   return { raw: new DatabaseSync(path), runtime: `node:sqlite ${process.versions.sqlite ?? ''}`.trim(), bun };
+}
+
+/**
+ * Make the database file the owner's only (0600), creating it empty when missing: it holds
+ * password and token hashes. SQLite gives its `-wal` and `-shm` files the main file's mode.
+ */
+async function ownerOnly(path: string): Promise<void> {
+  const handle = await open(path, 'a', 0o600);
+  try {
+    await handle.chmod(0o600);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -63,6 +85,7 @@ async function openRaw(path: string): Promise<{ raw: RawDatabase; runtime: strin
  * @returns the database in the shape Kysely's SqliteDialect takes, and which binding it is
  */
 export async function openBuiltinSqlite(path: string, options: BuiltinSqliteOptions = {}): Promise<{ database: SqliteDatabase; runtime: string }> {
+  if (path !== ':memory:') await ownerOnly(path);
   const { raw, runtime, bun } = await openRaw(path);
   const busy = Math.max(0, Math.floor(options.busyTimeoutMs ?? 2000));
   raw.exec(

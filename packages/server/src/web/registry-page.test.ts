@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ANONYMOUS } from '@wharf/core';
-import { AccessStore, createAccessHooks } from '@wharf/access';
-import { accessDir, createStandaloneApp } from '../standalone-app.js';
+import { createAccessHooks } from '@wharf/access';
+import { createStandaloneApp } from '../standalone-app.js';
+import { openMetadata } from '../metadata-db.js';
 import { pageNamespaces } from './page-access.js';
 import { harness, seed } from './test-harness.js';
 
@@ -80,7 +81,10 @@ describe('the registry page in the standalone server', () => {
   it('should describe projects to the page and let only maintainers switch the registry', async () => {
     const h = await harness();
     await seed(h);
-    const store = await AccessStore.open(accessDir(h.dataDir));
+    // the server's own database, opened a second time (as `wharf admin` would)
+    const metadata = await openMetadata(h.dataDir);
+    onTestFinished(() => metadata.close());
+    const { store } = metadata;
     const hooks = createAccessHooks(store);
     const userOf = async (username: string, password: string) => {
       const principal = await hooks.authenticate({ kind: 'password', username, password });
