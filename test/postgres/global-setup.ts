@@ -1,6 +1,7 @@
 /**
  * Vitest global setup for the `postgres` project, which runs the database tests (`*.db.test.ts`)
- * against a real PostgreSQL, so a plain `npm test` checks both backends:
+ * against a real PostgreSQL, so a plain `npm test` checks both backends (and for the `s3`
+ * project, whose servers share one; each project gets a cluster of its own):
  *   1. WHARF_TEST_PG_URL in the environment: used as is (a server of your own; each test file
  *      works in a schema of its own and drops it);
  *   2. otherwise, as root: a throw-away cluster on a free loopback port (`.ci/postgres.sh
@@ -47,7 +48,7 @@ export default async function setup(project: TestProject): Promise<(() => void) 
     project.provide('wharfPostgresMissing', 'no PostgreSQL: set WHARF_TEST_PG_URL, or run the tests as root so a throw-away cluster can be started (.ci/postgres.sh)');
     return undefined;
   }
-  const env = { ...process.env, PG_DIR: `/tmp/wharf-pg-${process.pid}`, PG_PORT: String(await freePort()) };
+  const env = { ...process.env, PG_DIR: `/tmp/wharf-pg-${process.pid}-${project.name}`, PG_PORT: String(await freePort()) };
   let started = true;
   const stop = stopOnExit(() => {
     if (started) spawnSync('bash', [script, 'stop'], { env, stdio: 'inherit' });
