@@ -18,16 +18,20 @@ export class LoadClient {
   /** Every request answered with a 5xx, as `METHOD path: status`. */
   readonly fiveHundreds: string[] = [];
 
-  constructor(readonly base: () => string) {}
+  /** @param headers sent with every request (an `Authorization` for a server with token auth) */
+  constructor(
+    readonly base: () => string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
 
   async request(path: string, init?: RequestInit): Promise<Response> {
-    const res = await fetch(`${this.base()}${path}`, init);
+    const res = await fetch(`${this.base()}${path}`, { ...init, headers: { ...this.headers, ...(init?.headers as Record<string, string> | undefined) } });
     if (res.status >= 500) this.fiveHundreds.push(`${init?.method ?? 'GET'} ${path}: ${res.status}`);
     return res;
   }
 
-  async pushImage(repo: string, tag: string): Promise<PushedImage> {
-    const layer = new Uint8Array(randomBytes(32 * 1024));
+  async pushImage(repo: string, tag: string, layerBytes = 32 * 1024): Promise<PushedImage> {
+    const layer = new Uint8Array(randomBytes(layerBytes));
     const config = new TextEncoder().encode(JSON.stringify({ architecture: 'amd64', os: 'linux', tag }));
     for (const b of [layer, config]) {
       const res = await this.request(`/v2/${repo}/blobs/uploads/?digest=${sha256(b)}`, { method: 'POST', body: b });

@@ -11,10 +11,10 @@
  * found or started, with the reason in `wharfPostgresMissing`.
  */
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../support/child-process.js';
 import { stopOnExit } from '../support/stop-on-exit.js';
 
 declare module 'vitest' {
@@ -25,17 +25,6 @@ declare module 'vitest' {
 }
 
 const script = join(fileURLToPath(new URL('../../', import.meta.url)), '.ci/postgres.sh');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
   project.provide('wharfPostgresUrl', '');

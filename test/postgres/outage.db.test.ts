@@ -7,11 +7,11 @@
  * within seconds, without restarting the server.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LoadClient } from '../lifecycle/load-client.js';
 import { logOnFailureAndStop, type Registry, repoRoot, startRegistry, target } from '../e2e/server.js';
+import { freePort } from '../support/child-process.js';
 import { stopOnExit } from '../support/stop-on-exit.js';
 
 const script = join(repoRoot, '.ci/postgres.sh');
@@ -19,18 +19,6 @@ const canRun = process.getuid?.() === 0 && target() === 'wharf';
 if (!canRun) console.warn('\n!!! SKIPPING the database outage test: it starts and stops a PostgreSQL cluster of its own (root only) !!!\n');
 const ADMIN_PASSWORD = 'outage-admin-password-0123';
 const OCI = 'application/vnd.oci.image.manifest.v1+json';
-const sha256 = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describe.skipIf(!canRun)('the server while its PostgreSQL is down for 10 s', () => {
   const pgEnv: NodeJS.ProcessEnv = { ...process.env, PG_DIR: `/tmp/wharf-pg-outage-${process.pid}` };
@@ -76,20 +64,7 @@ describe.skipIf(!canRun)('the server while its PostgreSQL is down for 10 s', () 
     expect(first.status).toBe(200);
     const bearer = ((await first.json()) as { token: string }).token;
     // an image to pull during the outage, with the token issued before it
-    const layer = new Uint8Array(randomBytes(2048));
-    const config = new TextEncoder().encode('{"architecture":"amd64","os":"linux"}');
-    for (const blob of [layer, config]) {
-      const r = await fetch(`${base}/v2/team/app/blobs/uploads/?digest=${sha256(blob)}`, { method: 'POST', body: blob, headers: { Authorization: `Bearer ${bearer}` } });
-      expect(r.status).toBe(201);
-    }
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length }],
-    });
-    const put = await fetch(`${base}/v2/team/app/manifests/v1`, { method: 'PUT', body: manifest, headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': OCI } });
-    expect(put.status).toBe(201);
+    await new LoadClient(() => base, { Authorization: `Bearer ${bearer}` }).pushImage('team/app', 'v1', 2048);
 
     // clients keep going: tokens, the REST API, pulls
     const seen: { phase: string; kind: string; status: number; retryAfter: string | null }[] = [];

@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import { type CommandIo, processIo } from './command-io.js';
 import { keyFilePath } from './data-dir.js';
+import type { Metadata } from './metadata-db.js';
 
 /** Split a leading `--data <dir>` / `--data=<dir>` off the arguments. */
 export function takeDataDir(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): { dataDir: string; rest: string[] } | string {
@@ -47,17 +48,26 @@ export async function runAdminCli(argv: readonly string[], io: CommandIo = proce
     if (first !== undefined) io.out('Usage: wharf admin [--data DIR] <noun> <verb> [options]   (DIR: --data, WHARF_DATA or ./data)\n\n');
     return runAdminCommand(parsed.rest, { store: undefined as never, ...lines });
   }
+  return withMetadata('wharf admin', parsed.dataDir, io, (metadata) => runAdminCommand(parsed.rest, { store: metadata.store, ...lines }));
+}
+
+/**
+ * Run `work` on the data directory's metadata database (opened and migrated as `wharf serve`
+ * would, closed after), printing what opening it did (an import) to stderr.
+ * @returns `work`'s exit status, or 1 when the database cannot be opened
+ */
+async function withMetadata(command: string, dataDir: string, io: CommandIo, work: (metadata: Metadata) => Promise<number>): Promise<number> {
   const { openMetadata } = await import('./metadata-db.js');
-  let metadata: Awaited<ReturnType<typeof openMetadata>>;
+  let metadata: Metadata;
   try {
-    metadata = await openMetadata(parsed.dataDir);
+    metadata = await openMetadata(dataDir);
   } catch (error) {
-    io.err(`wharf admin: cannot open the metadata database of ${parsed.dataDir}: ${(error as Error).message}\n`);
+    io.err(`${command}: cannot open the metadata database of ${dataDir}: ${(error as Error).message}\n`);
     return 1;
   }
-  for (const notice of metadata.notices.slice(1)) io.err(`wharf admin: ${notice}\n`);
+  for (const notice of metadata.notices.slice(1)) io.err(`${command}: ${notice}\n`);
   try {
-    return await runAdminCommand(parsed.rest, { store: metadata.store, ...lines });
+    return await work(metadata);
   } finally {
     await metadata.close();
   }
@@ -86,16 +96,8 @@ export async function runKeysCli(argv: readonly string[], io: CommandIo = proces
     io.err(`wharf keys: ${command === undefined ? 'missing command' : `unknown arguments "${parsed.rest.join(' ')}"`}\n\n${KEYS_USAGE}`);
     return 2;
   }
-  const { openMetadata } = await import('./metadata-db.js');
   const { DatabaseKeys } = await import('./database-keys.js');
-  let metadata: Awaited<ReturnType<typeof openMetadata>>;
-  try {
-    metadata = await openMetadata(parsed.dataDir);
-  } catch (error) {
-    io.err(`wharf keys: cannot open the metadata database of ${parsed.dataDir}: ${(error as Error).message}\n`);
-    return 1;
-  }
-  try {
+  return withMetadata('wharf keys', parsed.dataDir, io, async (metadata) => {
     const keys = await DatabaseKeys.open(metadata.view(), keyFilePath(parsed.dataDir));
     if (command === 'rotate') {
       const kid = await keys.rotate();
@@ -106,7 +108,5 @@ export async function runKeysCli(argv: readonly string[], io: CommandIo = proces
       io.out(`${key.kid}  ${key.alg}  created ${key.createdAt}${key.supersededAt ? `  superseded ${key.supersededAt}` : '  (signing)'}\n`);
     }
     return 0;
-  } finally {
-    await metadata.close();
-  }
+  });
 }
