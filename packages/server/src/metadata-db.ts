@@ -18,12 +18,13 @@ import type { Kysely } from 'kysely';
 import { accessDir } from './data-dir.js';
 import { type KeyTables, SIGNING_KEYS_MIGRATION } from './database-keys.js';
 import { LOGIN_EVENTS_MIGRATION, type LoginTables } from './shared-login-throttle.js';
+import { SESSIONS_MIGRATION, type SessionTables } from './web/session-store.js';
 
 /** Every migration of this build, in order. */
-export const WHARF_MIGRATIONS: readonly WharfMigration[] = [...ACCESS_MIGRATIONS, LOGIN_EVENTS_MIGRATION, SIGNING_KEYS_MIGRATION];
+export const WHARF_MIGRATIONS: readonly WharfMigration[] = [...ACCESS_MIGRATIONS, LOGIN_EVENTS_MIGRATION, SIGNING_KEYS_MIGRATION, SESSIONS_MIGRATION];
 
 /** The tables of this build's database. */
-export type MetadataTables = AccessTables & LoginTables & KeyTables;
+export type MetadataTables = AccessTables & LoginTables & KeyTables & SessionTables;
 
 /** The JSON access document of a data directory, and the name it gets once imported. */
 export const accessJsonPath = (dataDir: string): string => join(accessDir(dataDir), 'access.json');

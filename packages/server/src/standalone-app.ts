@@ -12,7 +12,6 @@
  * Layout of the data directory:
  * - `wharf/v1/…`: the registry's content (FsStorage);
  * - `wharf.db`: the metadata database when it is SQLite (mode 0600);
- * - `access/sessions/`: the page's sign-in sessions (one file per session, mode 0600);
  * - `access/access.json.imported`, `auth/keys.json`: the access store and the signing keys from
  *   before the database, taken over by it on the first start.
  *
@@ -20,7 +19,6 @@
  * bucket instead.
  * @module
  */
-import { join } from 'node:path';
 import { Hono } from 'hono';
 import { type ClientAddress, combineHooks, createBearerAuthorizer, createRegistry, createTokenService, createTokenVerifier, isTemporarilyUnavailable, toResponse } from '@wharf/core';
 import { bootstrapAdmin, createAccessHooks, createAdminApi, createTagPolicy, explainRegistryOff, PasswordQueue, registryEnabled } from '@wharf/access';
@@ -38,7 +36,7 @@ import { createStandaloneWebhook } from './webhook-config.js';
 import { scheduleGcFromEnv } from './gc-command.js';
 import { loadRuntimeAdapter } from './runtime.js';
 import { mountOpenRegistryPage, mountRegistryPage } from './web/registry-page.js';
-import { SessionStore } from './web/session-store.js';
+import { type SessionTables, SessionStore } from './web/session-store.js';
 
 export { accessDir, keyFilePath };
 
@@ -192,7 +190,7 @@ export async function createStandaloneApp(
     trustedOrigins: trusted.trustedOrigins,
     store,
     hooks: accessHooks,
-    sessions: await SessionStore.open(join(accessDir(config.dataDir), 'sessions')),
+    sessions: SessionStore.open(metadata.view<SessionTables>()),
     throttle,
     clientAddress,
   });

@@ -1,13 +1,13 @@
 /**
- * Sessions of the registry page's sign-in, kept as files under `<data>/access/sessions/` so that
- * several servers sharing a data directory agree on them (a sign-out on one ends the session on
- * all).
+ * Sessions of the registry page's sign-in, kept in the metadata database (`web_sessions`) so
+ * that every server on one database agrees on them: a sign-in on one works on all, a sign-out
+ * on one ends the session on all.
  *
  * A session id is 256 random bits, sent only in the cookie. It is never stored: each session's
- * file is named by the sha256 of its id, so reading the directory (a backup, a mistaken mode)
- * gives nobody a cookie to replay. Files are mode 0600 in a 0700 directory, written once
- * (a temporary file renamed into place); a session's last use is the file's modification time,
- * moved forward with `utimes`, which cannot bring back a file a sign-out just removed.
+ * row is keyed by the sha256 of its id, so reading the table (a backup, a leaked dump) gives
+ * nobody a cookie to replay. A session's last use is written back at most every
+ * {@link SessionStoreOptions.touchEveryMs}, by an update that finds nothing once a sign-out
+ * removed the row (it never brings one back).
  *
  * A session ends after {@link SessionStoreOptions.idleMs} without a request (default 8 hours),
  * {@link SessionStoreOptions.maxAgeMs} after sign-in whatever happens (default 7 days), or at
@@ -16,8 +16,38 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { classifyDatabaseError, type WharfMigration } from '@wharf/db';
+
+export interface WebSessionRow {
+  /** The sha256 (hex) of the session id. */
+  id_hash: string;
+  /** The {@link SessionRecord}, as JSON. */
+  record: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+export interface SessionTables {
+  web_sessions: WebSessionRow;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a migration sees the database as it was then
+type AnyDb = Kysely<any>;
+
+export const SESSIONS_MIGRATION: WharfMigration = {
+  name: '0004_web_sessions',
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('web_sessions')
+      .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('record', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'double precision', (c) => c.notNull())
+      .addColumn('last_seen_at', 'double precision', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('web_sessions_last_seen').on('web_sessions').column('last_seen_at').execute();
+  },
+};
 
 /** What a session remembers about who signed in. */
 export interface SessionRecord {
@@ -38,7 +68,7 @@ export interface SessionRecord {
 
 /** A live session: the record and its last use. */
 export interface Session extends SessionRecord {
-  /** Milliseconds since the epoch (the file's modification time). */
+  /** Milliseconds since the epoch. */
   readonly lastSeenAt: number;
 }
 
@@ -59,9 +89,11 @@ export const SESSION_DEFAULTS = { idleMs: 8 * 3_600_000, maxAgeMs: 7 * 86_400_00
 
 /** A session id as issued: 32 bytes in base64url. Anything else is not looked up at all. */
 const ID = /^[A-Za-z0-9_-]{43}$/;
-const FILE = /^[0-9a-f]{64}\.json$/;
 
-const fileNameOf = (id: string) => `${createHash('sha256').update(id).digest('hex')}.json`;
+const hashOf = (id: string) => createHash('sha256').update(id).digest('hex');
+const unavailable = (what: string) => (error: unknown) => {
+  throw classifyDatabaseError(error, what);
+};
 const newSecret = () => randomBytes(32).toString('base64url');
 
 function parseRecord(text: string): SessionRecord | null {
@@ -85,27 +117,26 @@ function parseRecord(text: string): SessionRecord | null {
   return ok ? (r as SessionRecord) : null;
 }
 
-/** The sign-in sessions of one data directory. */
+/** The sign-in sessions of every server on one metadata database. */
 export class SessionStore {
-  readonly #dir: string;
+  readonly #db: Kysely<SessionTables>;
   readonly #idleMs: number;
   readonly #maxAgeMs: number;
   readonly #touchEveryMs: number;
   readonly #now: () => number;
   #lastSweep = 0;
 
-  private constructor(dir: string, options: SessionStoreOptions) {
-    this.#dir = dir;
+  private constructor(db: Kysely<SessionTables>, options: SessionStoreOptions) {
+    this.#db = db;
     this.#idleMs = options.idleMs ?? SESSION_DEFAULTS.idleMs;
     this.#maxAgeMs = options.maxAgeMs ?? SESSION_DEFAULTS.maxAgeMs;
     this.#touchEveryMs = options.touchEveryMs ?? SESSION_DEFAULTS.touchEveryMs;
     this.#now = options.now ?? Date.now;
   }
 
-  /** Open (and create when missing, mode 0700) the session directory `dir`. */
-  static async open(dir: string, options: SessionStoreOptions = {}): Promise<SessionStore> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    return new SessionStore(dir, options);
+  /** The sessions in `db` (migrated with {@link SESSIONS_MIGRATION}). */
+  static open(db: Kysely<SessionTables>, options: SessionStoreOptions = {}): SessionStore {
+    return new SessionStore(db, options);
   }
 
   /** The longest a session lives, for the cookie's `Max-Age`. */
@@ -118,11 +149,11 @@ export class SessionStore {
     const now = this.#now();
     const id = newSecret();
     const record: SessionRecord = { version: 1, ...who, csrf: newSecret(), createdAt: now };
-    const path = join(this.#dir, fileNameOf(id));
-    const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(temp, JSON.stringify(record), { mode: 0o600, flag: 'wx' });
-    await utimes(temp, now / 1000, now / 1000);
-    await rename(temp, path);
+    await this.#db
+      .insertInto('web_sessions')
+      .values({ id_hash: hashOf(id), record: JSON.stringify(record), created_at: now, last_seen_at: now })
+      .execute()
+      .catch(unavailable('starting a session'));
     void this.#sweepNowAndThen(now);
     return { id, session: { ...record, lastSeenAt: now } };
   }
@@ -130,29 +161,29 @@ export class SessionStore {
   /** The live session of `id`, noting this use; `null` when unknown, malformed or expired (then removed). */
   async get(id: string | undefined): Promise<Session | null> {
     if (!id || !ID.test(id)) return null;
-    const path = join(this.#dir, fileNameOf(id));
-    let text: string;
-    let lastSeenAt: number;
-    try {
-      lastSeenAt = (await stat(path)).mtimeMs;
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-    const record = parseRecord(text);
+    const row = await this.#db
+      .selectFrom('web_sessions')
+      .selectAll()
+      .where('id_hash', '=', hashOf(id))
+      .executeTakeFirst()
+      .catch(unavailable('reading a session'));
+    if (!row) return null;
+    const record = parseRecord(row.record);
+    let lastSeenAt = Number(row.last_seen_at);
     const now = this.#now();
     if (!record || this.#expired(record, lastSeenAt, now)) {
       await this.delete(id);
       return null;
     }
     if (now - lastSeenAt >= this.#touchEveryMs) {
-      // utimes fails on a file a sign-out removed meanwhile, rather than bringing it back.
-      const touched = await utimes(path, now / 1000, now / 1000).then(
-        () => true,
-        () => false,
-      );
-      if (!touched) return null;
+      // Finds nothing when a sign-out removed the row meanwhile, rather than bringing it back.
+      const touched = await this.#db
+        .updateTable('web_sessions')
+        .set({ last_seen_at: now })
+        .where('id_hash', '=', row.id_hash)
+        .executeTakeFirst()
+        .catch(unavailable('noting the use of a session'));
+      if (Number(touched.numUpdatedRows) === 0) return null;
       lastSeenAt = now;
     }
     return { ...record, lastSeenAt };
@@ -161,25 +192,24 @@ export class SessionStore {
   /** End a session (idempotent). */
   async delete(id: string | undefined): Promise<void> {
     if (!id || !ID.test(id)) return;
-    await rm(join(this.#dir, fileNameOf(id)), { force: true });
+    await this.#db.deleteFrom('web_sessions').where('id_hash', '=', hashOf(id)).execute().catch(unavailable('ending a session'));
   }
 
-  /** Remove every expired session's file. @returns how many were removed */
+  /** Remove every expired session, and every row that is not a session. @returns how many were removed */
   async sweep(): Promise<number> {
     const now = this.#now();
-    let removed = 0;
-    for (const name of await readdir(this.#dir)) {
-      if (!FILE.test(name)) continue;
-      const path = join(this.#dir, name);
-      const lastSeenAt = await stat(path).then(
-        (s) => s.mtimeMs,
-        () => 0,
-      );
-      const record = parseRecord(await readFile(path, 'utf8').catch(() => ''));
-      if (!record || this.#expired(record, lastSeenAt, now)) {
-        await rm(path, { force: true });
-        removed++;
-      }
+    const expired = await this.#db
+      .deleteFrom('web_sessions')
+      .where((eb) =>
+        eb.or([eb('last_seen_at', '<=', now - this.#idleMs), eb('created_at', '<=', now - this.#maxAgeMs), eb('created_at', '>', now + 60_000)]),
+      )
+      .executeTakeFirst()
+      .catch(unavailable('removing expired sessions'));
+    let removed = Number(expired.numDeletedRows);
+    for (const row of await this.#db.selectFrom('web_sessions').select(['id_hash', 'record']).execute().catch(unavailable('removing expired sessions'))) {
+      if (parseRecord(row.record)) continue;
+      await this.#db.deleteFrom('web_sessions').where('id_hash', '=', row.id_hash).execute();
+      removed++;
     }
     return removed;
   }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '@wharf/db';
+import type { SessionTables } from './session-store.js';
 import { basic, harness, ORIGIN, seed } from './test-harness.js';
 
 const sessionCookieOf = (r: Response) => r.headers.getSetCookie().find((c) => c.startsWith('wharf_session='));
@@ -101,19 +103,21 @@ describe('the page sign-in of the standalone server', () => {
     expect(await (await browser.get('/')).text()).toContain('Signed in as mara');
   });
 
-  it('should keep sessions as private files named by a hash of the id, never the id', async () => {
+  it('should keep sessions in the private metadata database by a hash of the id, never the id', async () => {
     const h = await harness();
     await seed(h);
     const browser = h.browser();
     await browser.signIn('alice', 'alice-password-1');
     const id = browser.cookies.get('wharf_session') ?? '';
-    const dir = join(h.dataDir, 'access', 'sessions');
-    const files = await readdir(dir);
-    expect(files).toEqual([`${createHash('sha256').update(id).digest('hex')}.json`]);
-    const file = join(dir, files[0] as string);
-    expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect((await stat(dir)).mode & 0o777).toBe(0o700);
-    expect(await readFile(file, 'utf8')).not.toContain(id);
+    const database = await openDatabase<SessionTables>({ url: `sqlite:${join(h.dataDir, 'wharf.db')}`, dataDir: h.dataDir });
+    try {
+      const rows = await database.db.selectFrom('web_sessions').selectAll().execute();
+      expect(rows.map((r) => r.id_hash)).toEqual([createHash('sha256').update(id).digest('hex')]);
+      expect(JSON.stringify(rows)).not.toContain(id);
+    } finally {
+      await database.close();
+    }
+    expect((await stat(join(h.dataDir, 'wharf.db'))).mode & 0o777).toBe(0o600);
   });
 
   it('should end the session server-side at sign-out, and refuse a forged sign-out', async () => {
