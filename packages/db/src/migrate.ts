@@ -17,6 +17,13 @@ import { type Migration, Migrator } from 'kysely/migration';
 import { classifyDatabaseError } from './errors.js';
 import { asksForRetry, pause } from './transaction.js';
 
+/**
+ * The database as a migration sees it: as it was at that step, not as today's table types say
+ * (so untyped, once, here).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type MigrationDb = Kysely<any>;
+
 /** One step of the schema's history. */
 export interface WharfMigration extends Migration {
   /** Sorts the history: `0001_access`, `0002_…`. */

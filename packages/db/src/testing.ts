@@ -42,6 +42,16 @@ export interface TestDatabase<DB> extends WharfDatabase<DB> {
   drop(): Promise<void>;
 }
 
+/**
+ * A second connection to `database`, as another server would open it. Both share this test's
+ * one thread, where SQLite's synchronous busy wait would stall the writer it waits for: the
+ * second does not wait (`busyTimeoutMs` 0), it retries as the write path does on SQLITE_BUSY.
+ * The caller closes it.
+ */
+export function reopenTestDatabase<DB>(database: TestDatabase<DB>, options: { readonly busyTimeoutMs?: number } = {}): Promise<WharfDatabase<DB>> {
+  return openDatabase<DB>({ url: database.url, dataDir: database.dataDir, busyTimeoutMs: options.busyTimeoutMs ?? 0, ...(database.schema ? { schema: database.schema } : {}) });
+}
+
 /** A fresh, empty database on `backend`. */
 export async function openTestDatabase<DB>(backend: TestBackend): Promise<TestDatabase<DB>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wharf-db-'));

@@ -15,7 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import { KeyRing } from '@wharf/core';
-import type { WharfMigration } from '@wharf/db';
+import type { MigrationDb, WharfMigration } from '@wharf/db';
 
 /** How often a server looks whether the ring was rotated. */
 export const RELOAD_CHECK_MS = 5_000;
@@ -31,12 +31,9 @@ export interface KeyTables {
   signing_keys: SigningKeysRow;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a migration sees the database as it was then
-type AnyDb = Kysely<any>;
-
 export const SIGNING_KEYS_MIGRATION: WharfMigration = {
   name: '0003_signing_keys',
-  async up(db: AnyDb) {
+  async up(db: MigrationDb) {
     await db.schema
       .createTable('signing_keys')
       .addColumn('id', 'integer', (c) => c.primaryKey())

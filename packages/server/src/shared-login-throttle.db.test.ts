@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { guardLogin } from '@wharf/core';
-import { migrateToLatest, openDatabase, type WharfDatabase } from '@wharf/db';
-import { openTestDatabase, type TestDatabase, testBackend } from '@wharf/db/testing';
+import { migrateToLatest, type WharfDatabase } from '@wharf/db';
+import { openTestDatabase, reopenTestDatabase, type TestDatabase, testBackend } from '@wharf/db/testing';
 import { LOGIN_EVENTS_MIGRATION, type LoginTables, SharedLoginThrottle } from './shared-login-throttle.js';
 
 // Runs on SQLite in the unit project and on PostgreSQL in the postgres project (WHARF_TEST_DB).
@@ -19,7 +19,7 @@ async function twoServers(rules: { freeFailures?: number; addressFreeFailures?: 
   const first = await openTestDatabase<LoginTables>(backend);
   dropped.push(first);
   await migrateToLatest(first.db, [LOGIN_EVENTS_MIGRATION]);
-  const second = await openDatabase<LoginTables>({ url: first.url, dataDir: first.dataDir, busyTimeoutMs: 0, ...(first.schema ? { schema: first.schema } : {}) });
+  const second = await reopenTestDatabase(first);
   closed.push(second);
   const clock = { now: Date.parse('2026-12-05T12:00:00Z') };
   const options = { ...rules, now: () => clock.now };

@@ -20,7 +20,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { addressKey, LOGIN_THROTTLE_DEFAULTS, LoginThrottle, type LoginThrottleOptions, type LoginThrottlePolicy } from '@wharf/core';
-import { classifyDatabaseError, type WharfMigration } from '@wharf/db';
+import { classifyDatabaseError, type MigrationDb, type WharfMigration } from '@wharf/db';
 
 export interface LoginEventRow {
   id: string;
@@ -43,13 +43,10 @@ export interface LoginTables {
   login_events: LoginEventRow;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a migration sees the database as it was then
-type AnyDb = Kysely<any>;
-
 /** The shared throttle's table. */
 export const LOGIN_EVENTS_MIGRATION: WharfMigration = {
   name: '0002_login_events',
-  async up(db: AnyDb) {
+  async up(db: MigrationDb) {
     await db.schema
       .createTable('login_events')
       .addColumn('id', 'text', (c) => c.primaryKey())

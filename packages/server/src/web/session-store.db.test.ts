@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { migrateToLatest, openDatabase, type WharfDatabase } from '@wharf/db';
-import { openTestDatabase, type TestDatabase, testBackend } from '@wharf/db/testing';
+import { migrateToLatest, type WharfDatabase } from '@wharf/db';
+import { openTestDatabase, reopenTestDatabase, type TestDatabase, testBackend } from '@wharf/db/testing';
 import { SESSIONS_MIGRATION, type SessionTables, SessionStore } from './session-store.js';
 
 // Runs on SQLite in the unit project and on PostgreSQL in the postgres project (WHARF_TEST_DB).
@@ -90,7 +90,7 @@ describe.skipIf(skip)(`SessionStore (${backend.kind})`, () => {
 
   it('should let two servers on one database agree: a sign-in on one works on the other, a sign-out on one ends it on both', async () => {
     const { database, store, now } = await open();
-    const second = await openDatabase<SessionTables>({ url: database.url, dataDir: database.dataDir, busyTimeoutMs: 0, ...(database.schema ? { schema: database.schema } : {}) });
+    const second = await reopenTestDatabase(database);
     closed.push(second);
     const other = SessionStore.open(second.db, { now });
     const s = await store.create(who);

@@ -17,7 +17,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { classifyDatabaseError, type WharfMigration } from '@wharf/db';
+import { classifyDatabaseError, type MigrationDb, type WharfMigration } from '@wharf/db';
 
 export interface WebSessionRow {
   /** The sha256 (hex) of the session id. */
@@ -32,12 +32,9 @@ export interface SessionTables {
   web_sessions: WebSessionRow;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a migration sees the database as it was then
-type AnyDb = Kysely<any>;
-
 export const SESSIONS_MIGRATION: WharfMigration = {
   name: '0004_web_sessions',
-  async up(db: AnyDb) {
+  async up(db: MigrationDb) {
     await db.schema
       .createTable('web_sessions')
       .addColumn('id_hash', 'text', (c) => c.primaryKey())

@@ -13,8 +13,7 @@
  * current revision (its row lock is what makes writers take turns) and the numbering counters.
  * @module
  */
-import type { Kysely } from 'kysely';
-import type { WharfMigration } from '@wharf/db';
+import type { MigrationDb, WharfMigration } from '@wharf/db';
 
 /** 0/1 in both backends. */
 type Flag = number;
@@ -147,11 +146,7 @@ export interface AccessTables {
   access_removals: RemovalRow;
 }
 
-// Migrations see the database as it was when they were written, not as the types say today.
-// biome-ignore lint/suspicious/noExplicitAny: see above
-type AnyDb = Kysely<any>;
-
-async function up(db: AnyDb): Promise<void> {
+async function up(db: MigrationDb): Promise<void> {
   await db.schema
     .createTable('access_meta')
     .addColumn('id', 'integer', (c) => c.primaryKey())

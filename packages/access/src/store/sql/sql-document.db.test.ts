@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { migrateToLatest, openDatabase, type WharfDatabase } from '@wharf/db';
-import { openTestDatabase, type TestDatabase, testBackend } from '@wharf/db/testing';
+import { migrateToLatest, type WharfDatabase } from '@wharf/db';
+import { openTestDatabase, reopenTestDatabase, type TestDatabase, testBackend } from '@wharf/db/testing';
 import { encodeDocument } from '../../model/document-codec.js';
 import { AccessStore } from '../access-store.js';
 import { ACCESS_MIGRATIONS, type AccessTables } from './access-tables.js';
@@ -25,13 +25,9 @@ async function serverA(): Promise<{ database: TestDatabase<AccessTables>; store:
   return { database, store: await AccessStore.openDatabase(database, { passwordCost: 10 }) };
 }
 
-/**
- * Another server on the same database, with its own connection(s). Both "servers" share this
- * test's one thread, where SQLite's synchronous busy wait would stall the writer it waits for:
- * B does not wait, it retries (as the write path does on SQLITE_BUSY).
- */
+/** Another server on the same database, with its own connection(s) (see reopenTestDatabase). */
 async function serverB(a: TestDatabase<AccessTables>): Promise<AccessStore> {
-  const database = await openDatabase<AccessTables>({ url: a.url, dataDir: a.dataDir, busyTimeoutMs: 0, ...(a.schema ? { schema: a.schema } : {}) });
+  const database = await reopenTestDatabase(a);
   others.push(database);
   return AccessStore.openDatabase(database, { passwordCost: 10 });
 }
